@@ -35,7 +35,7 @@ class ReportedValue:
     id: str
     quantity: str
     form: str
-    value: Scalar | tuple[float, ...]
+    value: Scalar | tuple[float | int, ...]
     unit: str
     source: str
     basis: str = "stated"
@@ -112,7 +112,7 @@ def _parse_value(raw: dict, path: Path, index: int) -> ReportedValue:
         raise InputError(f"{where} has basis '{basis}'", path=path, fix="use 'stated' or 'derived'")
     value = raw["value"]
     if isinstance(value, list):
-        value = tuple(float(v) for v in value)
+        value = tuple(value)
     elif raw["unit"] not in ("formula", "text") and not isinstance(value, int | float):
         raise InputError(f"{where} has a non-numeric value with unit '{raw['unit']}'", path=path,
                          fix="give a number, or use unit 'text'")

@@ -1,0 +1,1 @@
+"""Structure analyses on small-molecule CIFs (gemmi-based): PXRD simulation and comparison, morphology."""
