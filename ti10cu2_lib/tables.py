@@ -63,15 +63,16 @@ def _split(line: str, sep: str | None) -> list[str]:
 
 
 def _detect_separator(lines: list[str]) -> str | None:
-    sample = lines[: min(len(lines), 20)]
-    for sep in ("\t", ";", ","):
-        counts = {line.count(sep) for line in sample}
-        if len(counts) == 1 and counts != {0}:
-            if sep == ",":
-                # "1,5 2,5" (decimal commas, space separated) would look like comma-separated data
-                if all(len(line.split()) > 1 for line in sample):
-                    return None
+    """Tab, semicolon or comma when the first line has one; otherwise whitespace (``None``)."""
+    first = lines[0]
+    for sep in ("\t", ";"):
+        if sep in first:
             return sep
+    if "," in first:
+        cells = first.split()
+        if len(cells) > 1 and all(_DECIMAL_COMMA.match(c) for c in cells):
+            return None  # "1,5 2,5": whitespace-separated numbers with decimal commas
+        return ","
     return None
 
 

@@ -1,0 +1,40 @@
+"""Shared fixtures: an isolated user-data area per test, and the real public reference data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE_DATA = REPO.parent / "shared" / "reference-data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_data(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own empty user-data area, so no test sees another's registered files."""
+    user = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("TI10CU2_USER_DATA", str(user))
+    return user
+
+
+@pytest.fixture
+def reference_data() -> Path:
+    """``../shared/reference-data`` (real public files, read in place); skip when absent."""
+    if not REFERENCE_DATA.is_dir():
+        pytest.skip(f"real reference data not found at {REFERENCE_DATA} (needs ../shared beside the repo)")
+    return REFERENCE_DATA
+
+
+def run_cli(*args: str, check_json: bool = False) -> subprocess.CompletedProcess:
+    """Run ``python -m ti10cu2_lib.cli ARGS`` in a subprocess with the test's environment."""
+    proc = subprocess.run([sys.executable, "-m", "ti10cu2_lib.cli", *args], capture_output=True, text=True,
+                          cwd=REPO, env=dict(os.environ), timeout=120)
+    if check_json:
+        assert proc.returncode == 0, proc.stderr
+        proc.json = json.loads(proc.stdout)  # type: ignore[attr-defined]
+    return proc
