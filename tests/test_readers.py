@@ -108,3 +108,17 @@ def test_cli_data_add_bad_file_exits_2_and_writes_nothing(tmp_path, isolated_use
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "bad.csv" in proc.stderr
     assert not any(isolated_user_data.iterdir())
+
+
+def test_tga_in_mg_is_normalised_to_the_coldest_point_whatever_the_order(tmp_path):
+    path = write(tmp_path, "tga.csv", "temperature_C,mass_mg\n600,4\n300,8\n25,10\n")
+    frame = read_dataset(path, "tga").frame
+    np.testing.assert_allclose(frame["mass_percent"], [100, 80, 40])
+
+
+def test_ir_transmittance_may_overshoot_slightly_but_not_reflectance(tmp_path):
+    ir = write(tmp_path, "ir.csv", "wavenumber_cm1,transmittance_percent\n400,90\n1000,100.4\n2000,95\n")
+    assert read_dataset(ir, "ir").frame["transmittance_percent"].max() == pytest.approx(100.4)
+    drs = write(tmp_path, "drs.csv", "wavelength_nm,reflectance_percent\n400,90\n500,100.4\n600,95\n")
+    with pytest.raises(InputError, match="above 100"):
+        read_dataset(drs, "drs")

@@ -212,4 +212,41 @@ def status_table() -> pd.DataFrame:
                        else "missing: run 'ti10cu2 data reconstruct'")
                 rows.append({"form": form, "kind": kind, "provenance": "none", "file": "", "why": why,
                              "source": ""})
+    for form in FORMS:
+        found = deposited_structure(form)
+        rows.append({"form": form, "kind": "structure", "provenance": "deposited" if found else "none",
+                     "file": str(found[0]) if found else "",
+                     "why": "imported by you" if found else
+                     "not shipped (CCDC 2277134/2277142 may not be redistributed): use 'ti10cu2 import-cif FILE'",
+                     "source": found[2].source if found else ""})
     return pd.DataFrame(rows)
+
+
+def register_deposited_structure(form: str, cif_path: str | Path, *, block: str, source: str) -> dict:
+    """Store an imported (validated) CIF for ``form`` in the user area as provenance ``deposited``.
+
+    The caller validates the CIF first; this only copies it and records it atomically. Returns the entry.
+    """
+    if form not in FORMS:
+        raise InputError(f"unknown form '{form}'", fix="use sp or cs")
+    user = user_data_dir()
+    target_dir = user / "deposited"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{form}_{Path(cif_path).name}"
+    shutil.copyfile(cif_path, target)
+    entry = {"form": form, "kind": "structure", "file": str(target.relative_to(user)), "provenance": "deposited",
+             "source": source, "metadata": {"block": block},
+             "added": datetime.now(UTC).isoformat(timespec="seconds")}
+    manifest = user / "manifest.json"
+    kept = [e for e in _read_manifest(manifest) if not (e["form"] == form and e["kind"] == "structure")]
+    write_manifest_atomically(manifest, [*kept, entry])
+    return entry
+
+
+def deposited_structure(form: str) -> tuple[Path, str, Origin] | None:
+    """(CIF path, block name, origin) of the imported structure of ``form``, or None when none is imported."""
+    found = [e for e in manifest_entries() if e["form"] == form and e["kind"] == "structure"]
+    if not found:
+        return None
+    entry = found[0]
+    return entry_path(entry), entry.get("metadata", {}).get("block", ""), origin_of(entry)

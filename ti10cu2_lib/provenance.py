@@ -64,5 +64,5 @@ class Origin:
 
 def computed_from(*inputs: Origin, method: str) -> Origin:
     """Origin of a result that ``method`` computed from ``inputs``."""
-    sources = "; ".join(f"{o.label()}: {o.source}" for o in inputs)
+    sources = "; ".join(o.source if o.source.startswith(o.label()) else f"{o.label()}: {o.source}" for o in inputs)
     return Origin(Provenance.COMPUTED, f"{method} (input: {sources})", derived_from=tuple(inputs))

@@ -113,14 +113,18 @@ def _spectral_x(frame, path, flag_units, kind) -> np.ndarray:
     return values
 
 
-def _fraction(values: np.ndarray, unit: str, name: str, path: Path) -> np.ndarray:
-    """A reflectance/transmittance column as a fraction; '%' header or values > 1.5 mean percent."""
+def _fraction(values: np.ndarray, unit: str, name: str, path: Path, limit_percent: float = 100.0) -> np.ndarray:
+    """A reflectance/transmittance column as a fraction; '%' header or values > 1.5 mean percent.
+
+    Values above ``limit_percent`` are refused: 100 % for reflectance against a white standard; FTIR
+    transmittance may overshoot 100 % a little through baseline drift, so its reader allows 105 %.
+    """
     if np.any(values < 0):
         raise InputError(f"negative {name} ({values.min():g})", path=path,
                          fix=f"{name} must be between 0 and 1 (or 0 and 100 %); subtract no baseline below 0")
     percent = unit == "percent" or values.max() > 1.5
-    if percent and values.max() > 100.0:
-        raise InputError(f"{name} above 100 % ({values.max():g})", path=path,
+    if percent and values.max() > limit_percent:
+        raise InputError(f"{name} above {limit_percent:g} % ({values.max():g})", path=path,
                          fix=f"check the {name} column; a calibrated {name} cannot exceed 100 %")
     return values / 100.0 if percent else values
 
@@ -205,7 +209,7 @@ def _read_ir(table, path, flags, kind, options):
     k, _ = _require(table, "wavenumber", ("cm1", "cm_1"), "cm1", path, flags, kind)
     trans = _find(table, "transmittance", ("percent", "fraction", ""), "", path, {})
     if trans is not None and options.get("y_kind") != "absorbance":
-        y = _fraction(table[trans[0]].to_numpy(), trans[1], "transmittance", path) * 100.0
+        y = _fraction(table[trans[0]].to_numpy(), trans[1], "transmittance", path, limit_percent=105.0) * 100.0
         frame = pd.DataFrame({"wavenumber_cm1": k, "transmittance_percent": y})
     else:
         a, _ = _require(table, "absorbance", ("",), "", path, {"absorbance": ""}, kind)
@@ -221,9 +225,10 @@ def _read_tga(table, path, flags, kind, options):
     if t_unit == "k":
         temp = temp - 273.15
     if m_unit != "percent":
-        if mass[0] <= 0:
+        initial = mass[np.argmin(temp)]  # the mass at the lowest temperature, whatever the row order
+        if initial <= 0:
             raise InputError("initial mass ≤ 0", path=path, fix="check the mass column")
-        mass = 100.0 * mass / mass[0]
+        mass = 100.0 * mass / initial
     if np.any(mass < 0) or mass.max() > 150:
         raise InputError(f"mass % outside 0–150 (range {mass.min():g}–{mass.max():g})", path=path,
                          fix="give mass in % of the initial mass (mass_percent) or in mg (mass_mg)")

@@ -1,0 +1,33 @@
+"""``ti10cu2 composition [sp|cs]``: sum formula, molar mass, mass %, charge balance and oxide residue."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..composition import composition_of
+from ..datasets import FORMS
+from ..registry import default_registry
+from .common import add_json_flag, emit
+
+
+def _composition(args: argparse.Namespace) -> int:
+    registry = default_registry()
+    forms = [args.form] if args.form else list(FORMS)
+    results = {form: composition_of(form, registry) for form in forms}
+    rows = [{"form": form, "sum_formula": r.sum_formula, "M_g_per_mol": r.molar_mass_g_per_mol,
+             **{f"{element}_percent": value for element, value in r.mass_percent.items()},
+             "charge": r.charge_balance.total_charge, "residue_percent": r.tga_residue_percent}
+            for form, r in results.items()]
+    payload = results[args.form] if args.form else results
+    return emit(args, payload, rows)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "composition", help="sum formula, molar mass, elemental analysis, charge balance, TGA oxide residue",
+        description="Composition of the formula the article prints for each form (sal = C7H4O3, salicylate "
+                    "dianion; IUPAC/CIAAW 2021 abridged atomic weights). Both forms when FORM is omitted "
+                    "(JSON keyed by form); one form gives the flat result.")
+    p.add_argument("form", nargs="?", choices=FORMS, default=None, metavar="FORM", help="sp or cs")
+    add_json_flag(p)
+    p.set_defaults(func=_composition)
