@@ -39,7 +39,7 @@ HC_EV_NM = 1239.841984  # h·c in eV·nm (CODATA 2018)
 _SCALE = {
     "potential": {"v": 1.0, "mv": 1e-3},
     "voltage": {"v": 1.0, "mv": 1e-3},
-    "current": {"a": 1.0, "ma": 1e-3, "ua": 1e-6, "na": 1e-9, "pa": 1e-12},
+    "current": {"a": 1.0, "ma": 1e-3, "ua": 1e-6, "na": 1e-9, "pa": 1e-12, "fa": 1e-15},
     "capacitance": {"f": 1.0, "mf": 1e-3, "uf": 1e-6, "nf": 1e-9, "pf": 1e-12},
     "frequency": {"hz": 1.0, "khz": 1e3},
     "time_h": {"h": 1.0, "min": 1 / 60, "s": 1 / 3600},
@@ -175,7 +175,7 @@ def _read_mott_schottky(table, path, flags, kind, options):
 
 def _read_iv(table, path, flags, kind, options):
     v, v_unit = _require(table, "voltage", ("v", "mv"), None, path, flags, kind)
-    i, i_unit = _require(table, "current", ("a", "ma", "ua", "na", "pa"), None, path, flags, kind)
+    i, i_unit = _require(table, "current", ("a", "ma", "ua", "na", "pa", "fa"), None, path, flags, kind)
     frame = pd.DataFrame({"voltage_V": v * _SCALE["voltage"][v_unit], "current_A": i * _SCALE["current"][i_unit]})
     return _sorted(frame, "voltage_V", path, "voltage")
 
@@ -200,7 +200,7 @@ def _read_co2(table, path, flags, kind, options):
 
 def _read_photocurrent(table, path, flags, kind, options):
     t, t_unit = _require(table, "time", ("s", "ms", "min"), None, path, flags, kind)
-    i, i_unit = _require(table, "current", ("a", "ma", "ua", "na", "pa"), None, path, flags, kind)
+    i, i_unit = _require(table, "current", ("a", "ma", "ua", "na", "pa", "fa"), None, path, flags, kind)
     frame = pd.DataFrame({"time_s": t * _SCALE["time_s"][t_unit], "current_A": i * _SCALE["current"][i_unit]})
     return _sorted(frame, "time_s", path, "time")
 

@@ -1,0 +1,183 @@
+"""``ti10cu2 mott-schottky``, ``ti10cu2 conductivity`` and ``ti10cu2 bands``."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from .. import datasets
+from ..band_edges import COUPLES_SOURCE, REDOX_COUPLES, BandEdges, band_edges
+from ..conductivity import analyse_iv
+from ..electrodes import REFERENCES
+from ..errors import InputError
+from ..mott_schottky import ROOM_TEMPERATURE_K, analyse_mott_schottky
+from ..provenance import Origin, Provenance
+from ..readers import read_dataset
+from ..tauc import TAUC_EXPONENT_N, analyse_tauc
+from .common import add_input_args, add_json_flag, emit, input_dataset, parse_units
+
+
+def _window(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        lower, upper = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InputError(f"--window '{text}' is not LO,HI", fix="write e.g. --window -0.6,-0.3 (in V vs the "
+                                                                "reference of the potentials)") from None
+    return lower, upper
+
+
+def _mott_schottky(args: argparse.Namespace) -> int:
+    if args.file and not args.reference:
+        raise InputError("the reference electrode of the potentials is not known", path=args.file,
+                         fix=f"pass --reference ({'|'.join(REFERENCES)}; RHE also needs --pH)")
+    dataset = input_dataset(args)
+    result = analyse_mott_schottky(dataset, reference=args.reference, pH=args.pH, window_V=_window(args.window),
+                                   kT_correction=args.kT_correction, temperature_K=args.temperature_K,
+                                   permittivity=args.permittivity, area_cm2=args.area_cm2)
+    payload = {"form": dataset.form, **result.to_dict()}
+    rows = [{"frequency_Hz": f.frequency_Hz, "E_fb_V_vs_NHE": f.flat_band_V_vs_NHE,
+             "fit_uncertainty_V": f.flat_band_uncertainty_V, "window_sensitivity_V": f.window_sensitivity_V,
+             f"window_V_vs_{result.reference_electrode}": f.fit_window_V, "r_squared": f.r_squared,
+             f"slope_{f.slope_unit.replace(' ', '_')}": f.slope, "type": f.carrier_type,
+             **({"N_cm-3": f.carrier_density_per_cm3} if f.carrier_density_per_cm3 is not None else {})}
+            for f in result.frequencies]
+    rows.append({"frequency_Hz": "mean", "E_fb_V_vs_NHE": result.flat_band_V_vs_NHE,
+                 "fit_uncertainty_V": result.flat_band_uncertainty_V, "type": result.carrier_type})
+    return emit(args, payload, rows)
+
+
+def _conductivity(args: argparse.Namespace) -> int:
+    if args.file and (args.length_mm is None or args.area_mm2 is None):
+        raise InputError("the crystal length and cross-section are needed for σ = G·L/A", path=args.file,
+                         fix="pass --length-mm L and --area-mm2 A")
+    dataset = input_dataset(args)
+    if args.blank:
+        blank = read_dataset(args.blank, "iv_blank", form=dataset.form, units=parse_units(args.units))
+    elif not args.file:
+        blank = datasets.load(dataset.form or "sp", "iv_blank")
+    else:
+        blank = None
+    result = analyse_iv(dataset, length_mm=args.length_mm, area_mm2=args.area_mm2,
+                        length_relative_uncertainty=args.length_rel_uncertainty,
+                        area_relative_uncertainty=args.area_rel_uncertainty, blank=blank)
+    rows = [{"quantity": "conductance_S", "value": result.conductance_S,
+             "uncertainty": result.conductance_uncertainty_S},
+            {"quantity": "conductivity_S_per_m", "value": result.conductivity_S_per_m,
+             "uncertainty": result.conductivity_uncertainty_S_per_m},
+            {"quantity": "r_squared", "value": result.r_squared, "uncertainty": ""},
+            {"quantity": "ohmic", "value": str(result.linearity.is_ohmic),
+             "uncertainty": f"non-linear part {result.linearity.nonlinear_fraction or 0:.1%}, "
+                            f"p = {result.linearity.nonlinearity_p_value:.2g}"}]
+    if result.blank is not None:
+        rows.append({"quantity": "signal/blank noise", "value": result.blank.signal_to_noise,
+                     "uncertainty": f"slopes differ by {result.blank.slope_difference_sigma:.1f} σ"})
+    return emit(args, {"form": dataset.form, **result.to_dict()}, rows)
+
+
+def _band_gap(form: str, override: float | None, transition: str | None) -> tuple[float, float | None, Origin]:
+    """Band gap (eV), its uncertainty and origin: the option, else a Tauc analysis of the registered DRS data.
+
+    The Tauc exponent is ``transition``, else the DRS dataset's ``transition_assumed`` metadata, else direct
+    (the article does not say which it used).
+    """
+    if override is not None:
+        return override, None, Origin(Provenance.USER, f"command line: --band-gap-{form} {override:g} eV")
+    drs = datasets.load(form, "drs")
+    result = analyse_tauc(drs, transition=transition or drs.metadata.get("transition_assumed", "direct"))
+    return result.band_gap_eV, result.band_gap_uncertainty_eV, result.origin
+
+
+def _flat_band(form: str, override: float | None) -> tuple[float, float | None, Origin]:
+    """Flat band (V vs NHE), its uncertainty and origin: the option, else the registered Mott–Schottky data."""
+    if override is not None:
+        return override, None, Origin(Provenance.USER, f"command line: --flat-band-{form} {override:g} V vs NHE")
+    result = analyse_mott_schottky(datasets.load(form, "mott_schottky"))
+    return result.flat_band_V_vs_NHE, result.flat_band_uncertainty_V, result.origin
+
+
+def _margin(edges: BandEdges, product: str) -> str:
+    row = next(r for r in edges.feasibility if r.product == product)
+    return f"{'yes' if row.allowed else 'no'} ({row.margin_V:+.2f})"
+
+
+def _bands(args: argparse.Namespace) -> int:
+    forms: dict[str, BandEdges] = {}
+    for form in datasets.FORMS:
+        flat_band, flat_band_u, flat_band_origin = _flat_band(form, getattr(args, f"flat_band_{form}"))
+        gap, gap_u, gap_origin = _band_gap(form, getattr(args, f"band_gap_{form}"), args.transition)
+        forms[form] = band_edges(flat_band, gap, flat_band_origin=flat_band_origin, band_gap_origin=gap_origin,
+                                 offset_V=args.offset, pH=args.pH, flat_band_uncertainty_V=flat_band_u,
+                                 band_gap_uncertainty_eV=gap_u, form=form)
+    payload = {"forms": {form: edges.to_dict() for form, edges in forms.items()}, "offset_V": args.offset,
+               "pH": args.pH, "couples_source": COUPLES_SOURCE,
+               "provenance": Origin(Provenance.COMPUTED, "band edges and CO2-reduction feasibility of sp and cs "
+                                    "(each form's inputs under forms.<form>.provenance)",
+                                    derived_from=tuple(e.origin for e in forms.values()))}
+    rows = [{"form": form, "CB_V_vs_NHE": e.conduction_band_V_vs_NHE, "VB_V_vs_NHE": e.valence_band_V_vs_NHE,
+             **{c.product: _margin(e, c.product) for c in REDOX_COUPLES}} for form, e in forms.items()]
+    return emit(args, payload, rows)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``mott-schottky``, ``conductivity`` and ``bands`` subcommands."""
+    ms = subparsers.add_parser(
+        "mott-schottky", help="flat-band potential (V vs NHE) and carrier type from Mott–Schottky data",
+        description="Straight-line fit of 1/C² vs E per frequency (automatic depletion-region window unless "
+                    "--window), x-intercept converted to V vs NHE, mean over frequencies.")
+    add_input_args(ms, "mott_schottky")
+    ms.add_argument("--reference", default=None,
+                    help="reference electrode of the potentials: Ag/AgCl (sat. KCl), SCE, NHE, RHE. Default: "
+                         "the dataset's recorded reference without FILE; required with FILE")
+    ms.add_argument("--pH", type=float, default=None, help="electrolyte pH (needed for RHE)")
+    ms.add_argument("--kT-correction", dest="kT_correction", action="store_true",
+                    help="E_fb = intercept − kT/e (n-type) or + kT/e (p-type); off by default, as in the article")
+    ms.add_argument("--temperature-K", dest="temperature_K", type=float, default=ROOM_TEMPERATURE_K,
+                    help="temperature for kT/e (default 298.15 K)")
+    ms.add_argument("--window", metavar="LO,HI", default=None,
+                    help="manual fit window in V vs the reference of the potentials, e.g. --window -0.6,-0.3")
+    # let "-0.6,-0.3" be a value rather than an unknown option (argparse only knows plain negative numbers)
+    ms._negative_number_matcher = re.compile(r"^-[\d.eE+-]*\d[\d.eE+-]*(,[\d.eE+-]+)?$")
+    ms.add_argument("--permittivity", type=float, default=None,
+                    help="relative permittivity ε: with --area-cm2 gives the carrier density")
+    ms.add_argument("--area-cm2", dest="area_cm2", type=float, default=None,
+                    help="electrode area in cm²: 1/C² per unit area, and the carrier density with --permittivity")
+    add_json_flag(ms)
+    ms.set_defaults(func=_mott_schottky)
+
+    cond = subparsers.add_parser(
+        "conductivity", help="conductivity (S/m) from the slope of a single-crystal I–V sweep",
+        description="σ = G·L/A with G the least-squares I–V slope; ohmic check; comparison with a blank sweep.")
+    add_input_args(cond, "iv")
+    cond.add_argument("--length-mm", dest="length_mm", type=float, default=None,
+                      help="crystal length between the contacts in mm (default: the dataset's metadata)")
+    cond.add_argument("--area-mm2", dest="area_mm2", type=float, default=None,
+                      help="crystal cross-section in mm² (default: the dataset's metadata)")
+    cond.add_argument("--length-rel-uncertainty", dest="length_rel_uncertainty", type=float, default=0.0,
+                      help="relative uncertainty of the length (e.g. 0.1), default 0")
+    cond.add_argument("--area-rel-uncertainty", dest="area_rel_uncertainty", type=float, default=0.0,
+                      help="relative uncertainty of the cross-section, default 0")
+    cond.add_argument("--blank", metavar="BLANKFILE", default=None,
+                      help="I–V sweep without crystal (default without FILE: the registered blank)")
+    add_json_flag(cond)
+    cond.set_defaults(func=_conductivity)
+
+    bands = subparsers.add_parser(
+        "bands", help="CB/LUMO and VB/HOMO (V vs NHE) of both forms and which CO2 products they allow",
+        description="CB = E_fb + offset (the article: offset 0), VB = CB + Eg; thermodynamic feasibility of the "
+                    "CO2-reduction half-reactions. Defaults: E_fb from the registered Mott–Schottky data, "
+                    "Eg from a Tauc analysis of the registered DRS data.")
+    bands.add_argument("--offset", type=float, default=0.0,
+                       help="CB − E_fb in V (common rule for n-type: −0.1…−0.2; the article: 0)")
+    bands.add_argument("--pH", type=float, default=7.0, help="pH of the reaction medium (default 7)")
+    bands.add_argument("--transition", choices=tuple(TAUC_EXPONENT_N), default=None,
+                       help="Tauc exponent for the default band gaps (default: the DRS dataset's assumption, "
+                            "else direct; the article does not say)")
+    for form in datasets.FORMS:
+        bands.add_argument(f"--band-gap-{form}", dest=f"band_gap_{form}", type=float, default=None, metavar="EV",
+                           help=f"band gap of {form} in eV (default: Tauc analysis of the registered DRS data)")
+        bands.add_argument(f"--flat-band-{form}", dest=f"flat_band_{form}", type=float, default=None, metavar="V",
+                           help=f"flat band of {form} in V vs NHE (default: from the registered Mott–Schottky data)")
+    add_json_flag(bands)
+    bands.set_defaults(func=_bands)
