@@ -114,7 +114,10 @@ def _spectral_x(frame, path, flag_units, kind) -> np.ndarray:
 
 
 def _fraction(values: np.ndarray, unit: str, name: str, path: Path, limit_percent: float = 100.0) -> np.ndarray:
-    """A reflectance/transmittance column as a fraction; '%' header or values > 1.5 mean percent.
+    """A reflectance/transmittance column as a fraction (``_percent``/``_fraction`` header, or a bare column).
+
+    A bare column is a fraction when all values are ≤ 1 and percent when some exceed 1.5; in between it is
+    ambiguous and refused. (A dark sample given in % with every value ≤ 1 % needs the ``_percent`` header.)
 
     Values above ``limit_percent`` are refused: 100 % for reflectance against a white standard; FTIR
     transmittance may overshoot 100 % a little through baseline drift, so its reader allows 105 %.
@@ -122,7 +125,11 @@ def _fraction(values: np.ndarray, unit: str, name: str, path: Path, limit_percen
     if np.any(values < 0):
         raise InputError(f"negative {name} ({values.min():g})", path=path,
                          fix=f"{name} must be between 0 and 1 (or 0 and 100 %); subtract no baseline below 0")
-    percent = unit == "percent" or values.max() > 1.5
+    if unit == "" and 1.0 < values.max() <= 1.5:
+        raise InputError(f"{name} column without unit has values up to {values.max():g}: a fraction above 1 or a "
+                         "dark sample in %?", path=path,
+                         fix=f"name the column {name}_percent or {name}_fraction")
+    percent = unit == "percent" or (unit == "" and values.max() > 1.5)
     if percent and values.max() > limit_percent:
         raise InputError(f"{name} above {limit_percent:g} % ({values.max():g})", path=path,
                          fix=f"check the {name} column; a calibrated {name} cannot exceed 100 %")

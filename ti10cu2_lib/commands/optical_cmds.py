@@ -1,0 +1,94 @@
+"""``ti10cu2 uvvis`` (band maxima in CHCl3) and ``ti10cu2 tauc`` (band gap from diffuse reflectance)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from ..errors import InputError
+from ..tauc import METHODS, TAUC_EXPONENT_N, analyse_tauc
+from ..uvvis import analyse_uvvis
+from . import common
+
+
+def _energy_window(text: str | None, option: str) -> tuple[float, float] | None:
+    """'LO,HI' (eV) → (lo, hi); None stays None."""
+    if text is None:
+        return None
+    parts = text.split(",")
+    try:
+        lo, hi = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"{option} '{text}' is not two numbers LO,HI",
+                         fix=f"write e.g. {option} 2.3,2.7 (eV)") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+        raise InputError(f"{option} '{text}' needs 0 < LO < HI", fix=f"write e.g. {option} 2.3,2.7 (eV)")
+    return lo, hi
+
+
+def _plus_minus(value: float, error: float, digits: int) -> str:
+    return f"{value:.{digits}f}" + (f" ± {error:.{digits}f}" if math.isfinite(error) else "")
+
+
+def _uvvis(args: argparse.Namespace) -> int:
+    dataset = common.input_dataset(args)
+    result = analyse_uvvis(dataset, deconvolve_bands=args.deconvolve)
+    rows = [{"band": k + 1, "wavelength_nm": _plus_minus(nm, d_nm, 2), "energy_eV": _plus_minus(ev, d_ev, 3),
+             "height": f"{h:.3g}", **({"fwhm_eV": f"{result.fwhm_eV[k]:.3f}"} if result.fwhm_eV else {})}
+            for k, (nm, d_nm, ev, d_ev, h) in enumerate(zip(result.peaks_nm, result.peaks_uncertainty_nm,
+                                                             result.peaks_eV, result.peaks_uncertainty_eV,
+                                                             result.heights, strict=True))]
+    table = common.format_table(rows) + f"\nmethod: {result.method}"
+    table += "".join(f"\nwarning: {w}" for w in result.warnings)
+    return common.emit(args, {"form": dataset.form, **result.to_dict()}, table)
+
+
+def _tauc(args: argparse.Namespace) -> int:
+    window = _energy_window(args.window, "--window")
+    baseline_window = _energy_window(args.baseline_window, "--baseline-window")
+    dataset = common.input_dataset(args)
+    result = analyse_tauc(dataset, transition=args.transition, method=args.method, window=window,
+                          baseline_window=baseline_window)
+    lo, hi = result.fit_window_eV
+    rows = [
+        {"quantity": "band gap (eV)", "value": _plus_minus(result.band_gap_eV, result.band_gap_uncertainty_eV, 3)},
+        {"quantity": "fit window (eV)", "value": f"{lo:.3f}–{hi:.3f} ({result.window_selection})"},
+        {"quantity": "transition", "value": f"{result.transition} allowed (n = {result.tauc_exponent_n:g})"},
+        {"quantity": "crossing", "value": result.method},
+        {"quantity": "absorption", "value": result.absorption},
+        {"quantity": "R²", "value": f"{result.r_squared:.4f}"},
+        {"quantity": "linearity", "value": result.linear_quality},
+    ]
+    table = common.format_table(rows) + "".join(f"\nwarning: {w}" for w in result.warnings)
+    return common.emit(args, {"form": dataset.form, **result.to_dict()}, table)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``uvvis`` and ``tauc`` subcommands."""
+    uvvis = subparsers.add_parser(
+        "uvvis", help="UV-vis band maxima in nm and eV (article Fig. 3: 310 and 365 nm)",
+        description="Band maxima of a UV-vis absorbance spectrum: local maxima refined by a parabola, or with "
+                    "--deconvolve the centres of Gaussian bands in photon energy; each with its standard error.")
+    common.add_input_args(uvvis, "uvvis_solution", x_unit=True)
+    uvvis.add_argument("--deconvolve", action="store_true",
+                       help="fit one Gaussian (in energy) per maximum plus a linear baseline and report their centres")
+    common.add_json_flag(uvvis)
+    uvvis.set_defaults(func=_uvvis)
+
+    tauc = subparsers.add_parser(
+        "tauc", help="optical band gap from a Tauc plot of diffuse reflectance (article Fig. S20)",
+        description="Band gap from (F(R)·hν)^(1/n) (Kubelka–Munk) or (A·hν)^(1/n) against hν, n = 1/2 direct "
+                    "allowed, n = 2 indirect allowed. The fit window is chosen automatically (see ti10cu2_lib.tauc) "
+                    "unless --window is given.")
+    common.add_input_args(tauc, "drs", x_unit=True, y_kinds=("reflectance", "absorbance"))
+    tauc.add_argument("--transition", choices=tuple(TAUC_EXPONENT_N), default="direct",
+                      help="Tauc exponent: direct allowed (n = 1/2, default) or indirect allowed (n = 2)")
+    tauc.add_argument("--method", choices=METHODS, default="axis",
+                      help="where the edge line is read: crossing with the energy axis (default) or with a fit of "
+                           "the sub-gap baseline (Makuła et al., J. Phys. Chem. Lett. 2018, 9, 6814)")
+    tauc.add_argument("--window", metavar="LO,HI", help="fit window in eV instead of the automatic choice")
+    tauc.add_argument("--baseline-window", metavar="LO,HI",
+                      help="sub-gap window in eV for --method baseline (default: 0.5 eV ending 0.2 eV below the "
+                           "axis crossing)")
+    common.add_json_flag(tauc)
+    tauc.set_defaults(func=_tauc)
