@@ -14,6 +14,18 @@ REPO = Path(__file__).resolve().parents[1]
 REFERENCE_DATA = REPO.parent / "shared" / "reference-data"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def session_user_data(tmp_path_factory):
+    """Session-wide empty user area, so module-scoped fixtures never see the developer's data/user."""
+    previous = os.environ.get("TI10CU2_USER_DATA")
+    os.environ["TI10CU2_USER_DATA"] = str(tmp_path_factory.mktemp("session-user-data"))
+    yield
+    if previous is None:
+        os.environ.pop("TI10CU2_USER_DATA", None)
+    else:
+        os.environ["TI10CU2_USER_DATA"] = previous
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_data(tmp_path_factory, monkeypatch) -> Path:
     """Every test gets its own empty user-data area, so no test sees another's registered files."""
