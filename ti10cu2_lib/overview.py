@@ -20,6 +20,8 @@ from .mott_schottky import MottSchottkyResult, analyse_mott_schottky
 from .photocatalysis import CO2ReductionResult, analyse_co2_timecourse
 from .photocurrent import PhotocurrentResult, analyse_photocurrent
 from .registry import Registry, default_registry
+from .structure.cif import load_cif
+from .structure.reported_geometry import StructuralNumbers, structural_numbers
 from .tauc import TaucResult, analyse_tauc
 from .uvvis import UVVisResult, analyse_uvvis
 
@@ -49,6 +51,7 @@ class FormAnalysis:
     conductivity: ConductivityResult | None = None
     co2: CO2ReductionResult | None = None
     photocurrent: PhotocurrentResult | None = None
+    structure: StructuralNumbers | None = None
     problems: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -94,5 +97,12 @@ def analyse_form(form: str, data: Mapping[str, Dataset] | None = None, *, tauc: 
                                       band_gap_origin=gap.origin, offset_V=band_offset_V,
                                       flat_band_uncertainty_V=ms.flat_band_uncertainty_V,
                                       band_gap_uncertainty_eV=gap.band_gap_uncertainty_eV, form=form)
+    deposited = datasets.deposited_structure(form)
+    if deposited is not None:
+        path, block, origin = deposited
+        try:
+            results["structure"] = structural_numbers(load_cif(path, block or None, origin=origin))
+        except InputError as exc:
+            problems["structure"] = str(exc)
     return FormAnalysis(form=form, composition=composition_of(form, registry), datasets=dict(data),
                         problems=problems, **results)
