@@ -8,6 +8,7 @@ CIF before anything is stored; an HTML page, an error status or a truncated file
 
 from __future__ import annotations
 
+import http.client
 import os
 import tempfile
 import threading
@@ -101,7 +102,7 @@ def fetch_cif(ccdc: int, validate: Callable[[Path], str], *, deadline: float | N
             continue
         try:
             data = _with_deadline(lambda u=url, r=remaining: _download(u, timeout=r), remaining)
-        except (urllib.error.URLError, OSError, TimeoutError, ValueError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError, ValueError) as exc:
             attempts.append(Attempt(url, False, f"{type(exc).__name__}: {exc}"))
             continue
         fd, name = tempfile.mkstemp(suffix=f"_{ccdc}.cif")
