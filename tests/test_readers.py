@@ -98,7 +98,7 @@ def test_huge_file_is_refused_without_reading(tmp_path):
     path = tmp_path / "huge.csv"
     with path.open("wb") as fh:  # sparse 200 MB file: refused on its size alone
         fh.truncate(200 * 1024 * 1024)
-    with pytest.raises(InputError, match="over the 50 MiB limit"):
+    with pytest.raises(InputError, match="larger than the 50 MiB limit"):
         read_dataset(path, "iv")
 
 

@@ -30,31 +30,30 @@ def normalise_name(name: str) -> str:
     return re.sub(r"_+", "_", name).strip("_")
 
 
-def check_file(path: str | Path) -> Path:
-    """Existence, size (≤ 50 MiB) and text-ness of an input file; returns the path."""
+def check_file(path: str | Path, *, max_bytes: int = MAX_TABLE_BYTES, what: str = "data file") -> Path:
+    """The file exists, is a file, is not empty and is at most ``max_bytes`` long; returns the path."""
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", path=path, fix="check the path")
     if path.is_dir():
-        raise InputError("is a directory, not a file", path=path, fix="give the path of a data file")
+        raise InputError("is a directory, not a file", path=path, fix=f"give the path of a {what}")
     size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        raise InputError(f"file is {size / 2**20:.0f} MiB, over the {MAX_TABLE_BYTES // 2**20} MiB limit",
-                         path=path, fix="give a data table, or reduce it to the columns and rows needed")
+    if size > max_bytes:
+        raise InputError(f"file is {size / 2**20:.0f} MiB, larger than the {max_bytes // 2**20} MiB limit for a {what}",
+                         path=path, fix=f"check that it is really a {what}, or reduce it to what is needed")
     if size == 0:
-        raise InputError("file is empty", path=path, fix="give a file with a header row and numeric rows")
+        raise InputError("file is empty", path=path, fix=f"give a non-empty {what}")
+    return path
+
+
+def check_text_table(path: str | Path) -> Path:
+    """:func:`check_file` for a numeric table, plus: text, not binary (no NUL byte in the first 8 kB)."""
+    path = check_file(path, what="data table (header row and numeric rows)")
     with path.open("rb") as fh:
         head = fh.read(8192)
     if b"\x00" in head:
         raise InputError("binary file, not a text table", path=path,
                          fix="export the data as CSV or plain text columns")
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            head.decode("latin-1")
-        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes everything
-            raise InputError("not a text file", path=path, fix="save it as UTF-8 text") from None
     return path
 
 
@@ -82,7 +81,7 @@ def read_numeric_table(path: str | Path, *, positional_names: Sequence[str] | No
     A file without a header needs ``positional_names`` (e.g. ``("wavelength_nm", "reflectance")``) and gets
     exactly that many leading columns named so. Values are float64; every cell must be a finite number.
     """
-    path = check_file(path)
+    path = check_text_table(path)
     text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "%", "//"))]
     if not lines:

@@ -24,6 +24,7 @@ import numpy as np
 from ..errors import InputError
 from ..provenance import Origin, Provenance
 from ..results import Result
+from ..tables import check_file
 from .symmetry import CellImages, SymOps, expand_sites
 
 #: Files larger than this are refused (a small-molecule CIF is kilobytes to a few MiB).
@@ -285,17 +286,7 @@ def user_origin(path: str | Path) -> Origin:
 
 
 def _read_text(path: Path) -> str:
-    if not path.exists():
-        raise InputError("file not found", path=path, fix="check the path (a CIF file from CCDC/COD or your own)")
-    if path.is_dir():
-        raise InputError("is a directory, not a CIF file", path=path, fix="give the path of a .cif file")
-    size = path.stat().st_size
-    if size > MAX_CIF_BYTES:
-        raise InputError(f"file is {size / 2**20:.0f} MiB, larger than the {MAX_CIF_BYTES // 2**20} MiB limit for a "
-                         "small-molecule CIF", path=path,
-                         fix="split the file into its data blocks or check it is really a small-molecule CIF")
-    if size == 0:
-        raise InputError("file is empty", path=path, fix="give a CIF with a data_ block")
+    check_file(path, max_bytes=MAX_CIF_BYTES, what="small-molecule CIF")
     raw = path.read_bytes()
     head = raw[:65536]
     if head[:2] == b"\x1f\x8b":
