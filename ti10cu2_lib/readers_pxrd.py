@@ -20,7 +20,7 @@ import numpy as np
 from .errors import InputError
 from .provenance import Origin, Provenance
 from .results import to_jsonable
-from .tables import check_file, check_x, read_numeric_table
+from .tables import check_text_table, check_x, read_numeric_table
 
 _X_NAMES = ("two_theta_deg", "two_theta", "2theta", "2theta_deg", "2_theta", "2_theta_deg", "tth", "angle",
             "angle_deg", "two_theta_degrees", "2th", "2th_deg", "x")
@@ -79,7 +79,7 @@ def read_xy(path: str | Path) -> PowderPattern:
     With a header the 2θ column must be named e.g. ``two_theta_deg``/``2theta``/``angle`` and the intensity column
     ``intensity``/``counts``; an ``esd``/``sigma`` column is used when present.
     """
-    path = check_file(path)
+    path = check_text_table(path)
     names = ("two_theta_deg", "intensity", "esd") if path.suffix.lower() == ".xye" else ("two_theta_deg", "intensity")
     frame = read_numeric_table(path, positional_names=names)
     cols = list(frame.columns)
@@ -121,7 +121,7 @@ def read_gsas_raw(path: str | Path, *, bank: int | None = None) -> PowderPattern
     ``FXY``/``FXYE``: free-format columns 2θ (centidegrees), intensity (, esd). Exactly NCHAN points are read
     (padding after them on the last line is ignored).
     """
-    path = check_file(path)
+    path = check_text_table(path)
     lines = path.read_bytes().decode("latin-1").splitlines()
     banks = [i for i, line in enumerate(lines) if line.startswith("BANK")]
     if not banks:
@@ -224,7 +224,7 @@ def _looks_like_gsas(path: Path) -> bool:
 
 def read_powder_pattern(path: str | Path) -> PowderPattern:
     """Read an experimental pattern: GSAS raw when the file has a BANK line near the top, else 2θ/intensity text."""
-    path = check_file(path)
+    path = check_text_table(path)
     if _looks_like_gsas(path) or path.suffix.lower() in GSAS_SUFFIXES:
         return read_gsas_raw(path)  # raises a clear error when a GSAS-like suffix has no BANK line
     return read_xy(path)
