@@ -1,0 +1,33 @@
+"""``ti10cu2 serve``: serve the dashboard (the same as ``make serve`` once installed)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if not DASHBOARD.exists():
+        raise InputError("dashboard/app.py not found next to the package", path=DASHBOARD,
+                         fix="run from a checkout of the ti10cu2 repository (pip install -e .)")
+    origins = [f"--allow-websocket-origin={host}:{args.port}" for host in ("localhost", "127.0.0.1", args.address)]
+    command = [sys.executable, "-m", "panel", "serve", str(DASHBOARD), "--port", str(args.port),
+               "--address", args.address, *dict.fromkeys(origins)]
+    if args.num_procs > 1:
+        command += ["--num-procs", str(args.num_procs)]
+    os.execv(sys.executable, command)  # replaces this process; returns only on failure
+    return 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("serve", help="serve the dashboard with Panel (embedded default data)")
+    p.add_argument("--port", type=int, default=5006)
+    p.add_argument("--address", default="127.0.0.1", help="interface to listen on (default: this machine only)")
+    p.add_argument("--num-procs", type=int, default=1, help="worker processes (sessions are not shared across them)")
+    p.set_defaults(func=_serve)
