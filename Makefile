@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5006
 
-.PHONY: serve test lint notebooks clean-venv
+.PHONY: serve test lint notebooks vendor chromium clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,26 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-serve: $(VENV)/.installed
+# 3D viewer JavaScript: NGL 2.5.0 from the npm registry (pinned, sha512-checked) bundled with ti10cu2_lib/viewer3d.js
+# into ti10cu2_lib/_js/ (ignored by its own .gitignore; never committed)
+VIEWER_JS := ti10cu2_lib/_js/viewer3d.bundle.js
+$(VIEWER_JS): ti10cu2_lib/_vendor.py ti10cu2_lib/viewer3d.js | $(VENV)/.installed
+	$(BIN)/python -m ti10cu2_lib._vendor
+vendor: $(VIEWER_JS)
+
+# Debian's Chromium for the browser tests (never a browser downloaded by Playwright)
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+serve: $(VENV)/.installed $(VIEWER_JS)
 	$(BIN)/panel serve dashboard/app.py --port $(PORT) --address 127.0.0.1 --allow-websocket-origin=localhost:$(PORT) --allow-websocket-origin=127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(VIEWER_JS) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
