@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5006
 
-.PHONY: serve test lint notebooks vendor chromium clean-venv
+.PHONY: serve test lint notebooks vendor chromium export bench clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 serve: $(VENV)/.installed $(VIEWER_JS)
-	$(BIN)/panel serve dashboard/app.py --port $(PORT) --address 127.0.0.1 --allow-websocket-origin=localhost:$(PORT) --allow-websocket-origin=127.0.0.1:$(PORT)
+	$(BIN)/panel serve dashboard/app.py --port $(PORT) --address 127.0.0.1 --allow-websocket-origin=localhost:$(PORT) --allow-websocket-origin=127.0.0.1:$(PORT) --unused-session-lifetime 60000
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -43,6 +43,15 @@ lint: $(VENV)/.installed-dev
 test: $(VENV)/.installed-dev $(VIEWER_JS) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# a self-contained offline site: dashboard with both forms embedded + executed notebooks
+export: $(VENV)/.installed-dev $(VIEWER_JS)
+	$(BIN)/ti10cu2 export export/
+
+# dashboard and structure benchmarks (ratios against peers measured in the same run)
+bench: $(VENV)/.installed-dev $(VIEWER_JS)
+	$(BIN)/python benchmarks/bench_structure.py
+	$(BIN)/python benchmarks/bench_dashboard.py
 
 clean-venv:
 	rm -rf $(VENV)

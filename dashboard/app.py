@@ -1,31 +1,21 @@
-"""ti10cu2 dashboard (placeholder until the dashboard issue): the reported values per form, with provenance.
+"""ti10cu2 dashboard: ``make serve`` or ``panel serve dashboard/app.py``.
 
-Serve with ``make serve`` or ``panel serve dashboard/app.py``.
+Panel runs this file once per browser session: each session gets its own :class:`DashboardState` (its own uploads,
+Tauc windows and toggle), built from results that are computed once and shared read-only (``pn.cache``).
 """
+
+import sys
+from pathlib import Path
 
 import panel as pn
 
-from ti10cu2_lib.registry import default_registry
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `panel serve dashboard/app.py` runs this file as a script
+    sys.path.insert(0, str(ROOT))
 
-pn.extension(sizing_mode="stretch_width")
+from dashboard.layout import EXTENSIONS, TITLE, build_dashboard  # noqa: E402
 
-form = pn.widgets.RadioButtonGroup(name="form", options={"(Ti10Cu2)sp": "sp", "(Ti10Cu2)cs": "cs"}, value="sp")
+pn.extension(*EXTENSIONS, notifications=False)
 
-
-def reported_table(selected: str) -> pn.pane.DataFrame:
-    """Every reported value for the selected form, with its provenance and source."""
-    import pandas as pd
-
-    rows = [{"quantity": v.quantity, "value": v.value, "unit": v.unit, "provenance": "reported",
-             "source": v.source, "notes": v.notes}
-            for v in default_registry().values if v.applies_to(selected)]
-    return pn.pane.DataFrame(pd.DataFrame(rows), index=False, escape=True)
-
-
-pn.Column(
-    pn.pane.Markdown("# ti10cu2 — {Ti10Cu2} supercrystals (Meng et al., Inorg. Chem. Front. 2023, 10, 5694)"),
-    pn.pane.Markdown("Placeholder dashboard: the numbers the article reports for each form. "
-                     "Provenance **reported** = read off the article."),
-    form,
-    pn.bind(reported_table, form),
-).servable()
+layout, state, _ = build_dashboard()
+layout.servable(title=TITLE)

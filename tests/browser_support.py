@@ -199,6 +199,8 @@ class JupyterLabServer(ServerProcess):
         return [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
                 "--allow-root", "--IdentityProvider.token=", "--ServerApp.password=",
                 f"--ServerApp.root_dir={self.root_dir}", "--LabApp.news_url=",
+                # a fresh workspace per server: a workspace saved by an earlier run would reopen missing notebooks
+                f"--LabApp.workspaces_dir={self.root_dir / '.jupyter-workspaces'}",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
 
 

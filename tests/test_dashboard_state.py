@@ -1,0 +1,271 @@
+"""The dashboard's per-session state and layout, without a browser (fast).
+
+Toggling the form only switches what is shown (the analyses of both forms are computed once); uploads are validated
+with the CLI's readers, refused with one-line messages, size-limited and private to one state object; the layout
+builds every tab for both forms without a display error, live and static.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import panel as pn
+import pytest
+
+from dashboard import state as state_module
+from dashboard.layout import FormPanels, build_all_tabs, build_dashboard
+from dashboard.state import UPLOAD_LIMIT_BYTES, DashboardState, default_analysis, safe_filename
+from dashboard.views import Context, claims_frame, keynumbers_section
+
+CIF_DIR = Path(__file__).resolve().parent / "data" / "cif"
+
+
+def iv_csv(sigma_S_per_m: float, length_mm: float, area_mm2: float, n: int = 41) -> str:
+    """An ohmic I–V sweep (−0.2…+0.2 V) of a crystal with conductivity σ, with a little deterministic noise."""
+    conductance = sigma_S_per_m * (area_mm2 * 1e-6) / (length_mm * 1e-3)
+    v = np.linspace(-0.2, 0.2, n)
+    i = conductance * v + 1e-3 * conductance * 0.2 * np.sin(np.arange(n))
+    return "voltage_V,current_A\n" + "\n".join(f"{a:.5f},{b:.8e}" for a, b in zip(v, i, strict=True)) + "\n"
+
+
+@pytest.fixture
+def state() -> DashboardState:
+    return DashboardState()
+
+
+def test_both_forms_are_computed_once_and_the_toggle_only_changes_what_is_shown(state):
+    analyses = state.analyses
+    assert state.shown_forms == ("sp",)
+    assert round(analyses["sp"].tauc.band_gap_eV, 2) == 2.27
+    assert round(analyses["cs"].tauc.band_gap_eV, 2) == 2.35
+    assert round(analyses["sp"].mott_schottky.flat_band_V_vs_NHE, 2) == -0.47
+    assert round(analyses["cs"].mott_schottky.flat_band_V_vs_NHE, 2) == -0.67
+    for form, shown in (("cs", ("cs",)), ("both", ("sp", "cs")), ("sp", ("sp",))):
+        state.form = form
+        assert state.shown_forms == shown
+        assert state.analyses is analyses  # nothing recomputed by a toggle
+
+
+def test_toggle_in_the_layout_switches_visibility_without_rebuilding(state):
+    layout, state, _ = build_dashboard(state)
+    build_all_tabs(layout)
+    panels = [p for p in layout.select(pn.Column) if isinstance(getattr(p, "tags", None), list)
+              and p.tags in (["form-sp"], ["form-cs"])]
+    assert panels, "no per-form panels found"
+    before = {id(p): [tuple(id(o) for o in section.objects) for section in p.objects] for p in panels}
+    state.form = "cs"
+    assert all(p.visible == (p.tags == ["form-cs"]) for p in panels)
+    state.form = "both"
+    assert all(p.visible for p in panels)
+    after = {id(p): [tuple(id(o) for o in section.objects) for section in p.objects] for p in panels}
+    assert before == after
+
+
+def test_key_numbers_show_each_forms_values_with_badges(state):
+    html_sp = " ".join(str(o.object) for o in keynumbers_section(state, "sp", Context())[1:2])
+    html_cs = " ".join(str(o.object) for o in keynumbers_section(state, "cs", Context())[1:2])
+    assert 'data-key="band_gap" data-form="sp" data-provenance="computed from reconstructed">2.271' in html_sp
+    assert 'data-key="band_gap" data-form="cs" data-provenance="computed from reconstructed">2.350' in html_cs
+    assert "title=" in html_sp and ">reported</span>" in html_sp  # badges carry their source on hover
+
+
+def test_tauc_window_recomputes_the_band_gap_and_band_edges_of_that_form_only(state):
+    auto = state.analyses["sp"].tauc
+    cs_before = state.analyses["cs"]
+    state.set_tauc_window("sp", (2.40, 2.60))
+    manual = state.analyses["sp"].tauc
+    assert manual.window_selection == "manual" and manual.fit_window_eV == (2.4, 2.6)
+    assert manual.band_gap_eV != auto.band_gap_eV
+    assert state.analyses["sp"].bands.band_gap_eV == manual.band_gap_eV
+    assert state.analyses["cs"] is cs_before
+    state.set_tauc_window("sp", None)
+    assert state.analyses["sp"].tauc.band_gap_eV == pytest.approx(auto.band_gap_eV)
+
+
+def test_an_empty_or_off_data_tauc_window_gives_a_one_line_message(state):
+    state.set_tauc_window("sp", (2.6, 2.4))
+    assert state.message_level == "error" and "empty" in state.message and "\n" not in state.message
+    state.set_tauc_window("sp", (5.9, 6.0))
+    assert state.analyses["sp"].tauc is None
+    assert state.message_level == "error" and "fit window" in state.message and "\n" not in state.message
+
+
+def test_upload_is_used_in_this_session_only(state):
+    other = DashboardState()
+    shared_before = default_analysis("cs", "direct", None, state.fingerprint)
+    assert state.upload("cs", "iv", "my_iv.csv", iv_csv(2.0e-8, 0.5, 0.01), length_mm=0.5, area_mm2=0.01)
+    result = state.analyses["cs"].conductivity
+    assert result.conductivity_S_per_m == pytest.approx(2.0e-8, rel=0.01)
+    assert "user" in result.origin.root_provenances()
+    assert "my_iv.csv" in result.origin.source
+    assert state.message_level == "success" and "this browser session only" in state.message
+    # another session and the shared cache are untouched
+    assert other.analyses["cs"].conductivity.conductivity_S_per_m == pytest.approx(5.9e-9, rel=0.05)
+    assert "user" not in other.analyses["cs"].conductivity.origin.root_provenances()
+    assert default_analysis("cs", "direct", None, state.fingerprint) is shared_before
+    assert "user" not in shared_before.conductivity.origin.root_provenances()
+    # nothing was registered on the server
+    assert not (Path(state_module.datasets.user_data_dir()) / "manifest.json").exists()
+    state.remove_upload("cs", "iv")
+    assert "user" not in state.analyses["cs"].conductivity.origin.root_provenances()
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("bad_columns.csv", "time_s,signal\n0,1\n1,2\n2,3\n", "no voltage column"),
+    ("decimal_comma.csv", "voltage_V;current_A\n0,1;1e-12\n0,2;2e-12\n0,3;3e-12\n", "decimal comma"),
+    ("binary.csv", b"\x00\x01\x02binary", "binary"),
+    ("empty.csv", "", "empty"),
+])
+def test_bad_uploads_are_refused_with_one_line_naming_the_file(state, name, data, expected):
+    before = state.analyses["sp"]
+    assert not state.upload("sp", "iv", name, data, length_mm=0.5, area_mm2=0.01)
+    assert state.message_level == "error"
+    assert expected in state.message.lower()
+    assert "\n" not in state.message
+    assert state.message.startswith(name) and "ti10cu2-upload-" not in state.message  # no temporary path
+    assert state.analyses["sp"] is before and not state.uploads
+
+
+def test_size_limit_is_enforced_before_reading(state):
+    big = b"voltage_V,current_A\n" + b"0.1,1e-12\n" * (UPLOAD_LIMIT_BYTES // 10 + 10)
+    assert len(big) > UPLOAD_LIMIT_BYTES
+    assert not state.upload("sp", "iv", "huge.csv", big, length_mm=0.5, area_mm2=0.01)
+    assert "larger than the 20 MB upload limit" in state.message and "\n" not in state.message
+    assert not state.upload_cif("sp", "huge.cif", big)
+    assert "20 MB" in state.message
+
+
+def test_iv_upload_needs_the_crystal_geometry(state):
+    assert not state.upload("sp", "iv", "iv.csv", iv_csv(1e-9, 0.5, 0.01))
+    assert "length" in state.message and "cross-section" in state.message
+
+
+def test_unknown_form_or_kind_is_refused(state):
+    assert not state.upload("xx", "iv", "a.csv", "voltage_V,current_A\n0,0\n")
+    assert "unknown form" in state.message
+    assert not state.upload("sp", "nonsense", "a.csv", "voltage_V,current_A\n0,0\n")
+    assert "unknown data kind" in state.message
+
+
+def test_filenames_are_reduced_to_a_safe_base_name():
+    assert safe_filename("../../etc/passwd") == "passwd"
+    assert safe_filename("C:\\Users\\me\\my iv (1).csv") == "my_iv_1_.csv"
+    assert safe_filename("") == "upload.csv"
+    assert safe_filename(".hidden") == "hidden"
+
+
+def test_cif_upload_matching_the_form_feeds_the_claims_check(state):
+    needs = [c for c in state.claims if c.form == "sp" and str(c.status) == "needs deposited CIF"]
+    assert needs
+    text = (CIF_DIR / "synthetic_sp_composition.cif").read_text()
+    assert state.upload_cif("sp", "synthetic_sp_composition.cif", text)
+    bundle = state.structures["sp"]
+    assert bundle.role == "user" and bundle.form_match.form == "sp"
+    assert str(bundle.origin.provenance) == "user"
+    after = {c.id: c for c in state.claims if c.form == "sp"}
+    assert str(after["space_group"].status) in ("reproduced", "not reproduced")
+    assert "user" in after["space_group"].data_provenance
+    assert state.structures["cs"] is None or state.structures["cs"].role != "user"
+
+
+def test_bad_cif_upload_is_a_one_line_error(state):
+    assert not state.upload_cif("sp", "broken.cif", "data_x\n_cell_length_a 10\nloop_\n_atom_site_label\n")
+    assert state.message_level == "error" and "\n" not in state.message
+    assert state.message.startswith("broken.cif")
+
+
+def test_demo_structure_is_labelled_and_never_used_for_claims(state, monkeypatch, tmp_path):
+    names = state_module.demo_cifs()
+    if not names:
+        pytest.skip("no ../shared/reference-data/cif: the demo is not offered (as in CI)")
+    state.set_demo(names[0])
+    bundle = state.structures["sp"]
+    assert bundle.is_demo and "NOT the article's structure" in bundle.label
+    assert str(bundle.origin.provenance) == "illustrative"
+    assert all(str(c.status) != "reproduced" for c in state.claims)
+    monkeypatch.setattr(state_module, "DEMO_DIR", tmp_path / "absent")
+    assert state_module.demo_cifs() == ()
+
+
+def test_results_bundle_is_strict_json_with_provenance(state):
+    state.upload("sp", "iv", "my_iv.csv", iv_csv(1e-9, 0.5, 0.01), length_mm=0.5, area_mm2=0.01)
+    text = json.dumps(state.results_bundle(), allow_nan=False)
+    bundle = json.loads(text)
+    assert set(bundle["forms"]) == {"sp", "cs"}
+    tauc = bundle["forms"]["cs"]["results"]["tauc"]
+    assert tauc["provenance"]["provenance"] == "computed"
+    assert bundle["forms"]["sp"]["datasets"]["iv"]["provenance"] == "user"
+    assert bundle["session_uploads"][0]["file"] == "my_iv.csv"
+    assert len(bundle["claims"]) == len(state.claims)
+
+
+def test_claims_frame_has_every_status_and_a_badge_per_row(state):
+    frame = claims_frame(state)
+    assert len(frame) == len(state.claims)
+    assert {"needs deposited CIF", "consistent by construction", "inconsistent"} <= set(frame["status"])
+    assert frame["provenance"].str.contains("title=").all()
+
+
+@pytest.mark.parametrize("static", [False, True])
+def test_layout_builds_every_tab_without_a_display_error(state, static):
+    layout, _, ctx = build_dashboard(state, static=static)
+    build_all_tabs(layout)
+    alerts = [str(a.object) for a in layout.select(pn.pane.Alert)]
+    assert not [a for a in alerts if "could not display" in a], alerts
+    assert len(ctx.form_holders) == 2 * 8  # eight tabs follow the toggle
+    if static:
+        assert "claims.csv" in ctx.tables and "ti10cu2_results.json" in ctx.tables
+
+
+def test_formpanels_rebuild_only_changed_sections(state):
+    from dashboard import views
+
+    ctx = Context()
+    calls: list[str] = []
+
+    def build(s, form, c):
+        calls.append(form)
+        return [pn.pane.Markdown(form)]
+
+    panels = FormPanels(state, ctx, [(views.ds_key("iv"), build)], "test")
+    assert sorted(calls) == ["cs", "sp"]
+    calls.clear()
+    state.form = "cs"
+    state.set_tauc_window("cs", (2.4, 2.6))
+    assert calls == []  # the I–V section does not depend on the Tauc window
+    state.upload("cs", "iv", "iv.csv", iv_csv(1e-9, 0.5, 0.01), length_mm=0.5, area_mm2=0.01)
+    assert calls == ["cs"]
+    assert panels.holders["cs"].visible and not panels.holders["sp"].visible
+
+
+def test_a_deposited_structure_is_shown_and_checked(monkeypatch):
+    from ti10cu2_lib.structure.deposit import import_cif
+
+    import_cif(CIF_DIR / "synthetic_sp_composition.cif")
+    state = DashboardState()
+    bundle = state.structures["sp"]
+    assert bundle is not None and bundle.role == "deposited" and str(bundle.origin.provenance) == "deposited"
+    sp_claims = {c.id: c for c in state.claims if c.form == "sp"}
+    assert str(sp_claims["space_group"].status) != "needs deposited CIF"
+    layout, _, _ = build_dashboard(state)
+    build_all_tabs(layout)
+    assert not [a for a in layout.select(pn.pane.Alert) if "could not display" in str(a.object)]
+
+
+def test_measured_powder_pattern_is_compared_with_the_structure(state, reference_data):
+    cif = reference_data / "pxrd" / "PbSO4-Wyckoff.cif"
+    raw = reference_data / "pxrd" / "PBSO4.XRA"
+    assert state.upload_cif("cs", cif.name, cif.read_bytes())
+    assert state.upload("cs", "pxrd_experimental", raw.name, raw.read_bytes()), state.message
+    comparison = state.comparisons["cs"]
+    assert not isinstance(comparison, str) and comparison is not None, comparison
+    assert comparison.n_matched > 10
+    assert "user" in comparison.origin.root_provenances()
+    from dashboard.views import pxrd_section
+
+    parts = pxrd_section(state, "cs", Context())
+    assert not [p for p in parts if isinstance(p, pn.pane.Alert) and "could not" in str(p.object)]
+    state.remove_upload("cs", "pxrd_experimental")
+    assert state.comparisons["cs"] is None

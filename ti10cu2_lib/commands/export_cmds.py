@@ -1,0 +1,46 @@
+"""``ti10cu2 export OUTDIR``: a self-contained offline site (the dashboard with both forms embedded + notebooks)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import add_json_flag, emit
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ..export import export_site
+
+    report = export_site(args.outdir, notebooks=not args.no_notebooks, execute=not args.no_execute,
+                         timeout=args.timeout)
+    payload = {
+        "outdir": str(report.outdir), "index": str(report.index), "files": [str(f) for f in report.files],
+        "removed_external_tags": report.removed_external,
+        "notebooks": [{"name": n.name, "status": n.status, "html": n.html, "seconds": round(n.seconds, 1),
+                       "message": n.message} for n in report.notebooks],
+        "notes": report.notes,
+    }
+    for line in report.notes:
+        print(f"ti10cu2 export: note: {line}", file=sys.stderr)
+    if args.json:
+        return emit(args, payload)
+    print(f"wrote {len(report.files)} files to {report.outdir}")
+    print(f"open {report.index} in a browser (works offline: no server, no network)")
+    for n in report.notebooks:
+        print(f"  notebook {n.name}: {n.status} ({n.seconds:.0f} s){' — ' + n.message if n.message else ''}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "export", help="write a self-contained offline site: dashboard (sp/cs embedded) + executed notebooks",
+        description="Writes OUTDIR/index.html (the dashboard with both forms' precomputed results; the sp/cs toggle "
+                    "works in the browser with no server and no network), results.json, tables/*.csv and, when "
+                    "notebooks/ has notebooks and nbconvert is installed, notebooks/*.html executed from a clean "
+                    "kernel. Existing files of those names in OUTDIR are overwritten.")
+    p.add_argument("outdir", metavar="OUTDIR", help="directory to write (created if needed)")
+    p.add_argument("--no-notebooks", action="store_true", help="export only the dashboard")
+    p.add_argument("--no-execute", action="store_true", help="convert the notebooks without executing them")
+    p.add_argument("--timeout", type=int, default=600, metavar="S", help="per-cell execution timeout (600 s)")
+    add_json_flag(p)
+    p.set_defaults(func=_export)
