@@ -44,6 +44,14 @@ test: $(VENV)/.installed-dev $(VIEWER_JS) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# notebooks: sync each .ipynb with its jupytext twin, keep them output-free, execute into build/ (never in place)
+NB_BUILD := build/notebooks
+notebooks: $(VENV)/.installed-dev $(VIEWER_JS)
+	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/[0-9][0-9]_*.ipynb
+	mkdir -p $(NB_BUILD)
+	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=600 --output-dir $(NB_BUILD) notebooks/[0-9][0-9]_*.ipynb
+
 # a self-contained offline site: dashboard with both forms embedded + executed notebooks
 export: $(VENV)/.installed-dev $(VIEWER_JS)
 	$(BIN)/ti10cu2 export export/
