@@ -388,16 +388,11 @@ class DashboardState(param.Parameterized):
         Returns True when it was accepted; otherwise :attr:`message` says why, in one line, and nothing changes.
         """
         name = safe_filename(filename)
-        if form not in FORMS:
-            self._say(f"{name}: unknown form '{form}'. Fix: choose sp or cs.", "error")
-            return False
         if kind not in KINDS:
             self._say(f"{name}: unknown data kind '{kind}'. Fix: choose one of {', '.join(KINDS)}.", "error")
             return False
-        raw = _as_bytes(data)
-        refused = size_problem(len(raw))
-        if refused:
-            self._say(f"{name}: {refused}", "error")
+        raw = self._accepted_bytes(name, form, data)
+        if raw is None:
             return False
         metadata: dict[str, Any] = {}
         if kind == "iv" and (length_mm is None or area_mm2 is None):
@@ -468,16 +463,23 @@ class DashboardState(param.Parameterized):
             self.recompute((form,))
             self._say(f"your {kind} file for {form} is no longer used; back to the registered dataset.")
 
-    def upload_cif(self, form: str, filename: str, data: bytes | str) -> bool:
-        """Validate an uploaded CIF and show it as ``form``'s structure in this session (provenance ``user``)."""
-        name = safe_filename(filename, "upload.cif")
+    def _accepted_bytes(self, name: str, form: str, data: bytes | str) -> bytes | None:
+        """The upload's bytes when the form is known and the size within the limit; otherwise say why, None."""
         if form not in FORMS:
             self._say(f"{name}: unknown form '{form}'. Fix: choose sp or cs.", "error")
-            return False
+            return None
         raw = _as_bytes(data)
         refused = size_problem(len(raw))
         if refused:
             self._say(f"{name}: {refused}", "error")
+            return None
+        return raw
+
+    def upload_cif(self, form: str, filename: str, data: bytes | str) -> bool:
+        """Validate an uploaded CIF and show it as ``form``'s structure in this session (provenance ``user``)."""
+        name = safe_filename(filename, "upload.cif")
+        raw = self._accepted_bytes(name, form, data)
+        if raw is None:
             return False
         origin = Origin(Provenance.USER, f"user file {name}")
         with tempfile.TemporaryDirectory(prefix="ti10cu2-upload-") as tmp:
