@@ -101,24 +101,36 @@ def mott_schottky_figure(dataset: Dataset, result: MottSchottkyResult) -> hv.Ove
 
 def band_diagram_figure(bands: Sequence[BandEdges], products: Sequence[str] = ("CO", "HCOOH", "HCHO", "CH3OH",
                                                                                   "CH4", "H2")) -> hv.Overlay:
-    """CB/VB of each form (V vs NHE, more negative = up) beside the CO2-reduction potentials at the bands' pH."""
-    layers = []
+    """CB/VB of each form (V vs NHE, more negative = up) beside the CO2-reduction potentials at the bands' pH.
+
+    Few glyphs on purpose (two Segments, one Labels per text size) so that it redraws quickly.
+    """
+    dims = ["x", "potential (V vs NHE)", "x1", "y1"]
+    edges, edge_labels, gap_labels = [], [], []
     for i, b in enumerate(bands):
         x0, x1 = i * 1.5, i * 1.5 + 1.0
-        color = _color(b.form)
         for level, name in ((b.conduction_band_V_vs_NHE, "CB"), (b.valence_band_V_vs_NHE, "VB")):
-            layers.append(hv.Segments([(x0, level, x1, level)], ["x", "potential (V vs NHE)", "x1", "y1"]).opts(
-                color=color, line_width=4))
-            layers.append(hv.Text((x0 + x1) / 2, level, f"{name} {level:+.2f} V", fontsize=9, valign="bottom"))
-        layers.append(hv.Text((x0 + x1) / 2, (b.conduction_band_V_vs_NHE + b.valence_band_V_vs_NHE) / 2,
-                              f"{b.form}\nEg {b.band_gap_eV:.2f} eV", fontsize=10))
+            edges.append((x0, level, x1, level, _color(b.form)))
+            edge_labels.append(((x0 + x1) / 2, level, f"{name} {level:+.2f} V"))
+        gap_labels.append(((x0 + x1) / 2, (b.conduction_band_V_vs_NHE + b.valence_band_V_vs_NHE) / 2,
+                           f"{b.form}: Eg {b.band_gap_eV:.2f} eV"))
     x_end = len(bands) * 1.5 + 1.2
     ph = bands[0].pH if bands else 7.0
     shown = sorted((c for c in REDOX_COUPLES if c.product in products), key=lambda c: c.potential_V_vs_NHE(ph))
-    for i, couple in enumerate(shown):  # labels alternate between two columns so close potentials stay legible
-        e = couple.potential_V_vs_NHE(ph)
-        layers.append(hv.HLine(e).opts(color="grey", line_dash="dotted", line_width=1))
-        layers.append(hv.Text(x_end - 0.9 * (i % 2), e, f"{couple.product} {e:+.2f}", fontsize=8, halign="right"))
+    couples = [(-0.2, c.potential_V_vs_NHE(ph), x_end + 0.1, c.potential_V_vs_NHE(ph)) for c in shown]
+    # couple labels alternate between two columns so close potentials stay legible
+    couple_labels = [(x_end - 0.9 * (i % 2), c.potential_V_vs_NHE(ph), f"{c.product} {c.potential_V_vs_NHE(ph):+.2f}")
+                     for i, c in enumerate(shown)]
+    label_dims = ["x", "potential (V vs NHE)"]
+    layers = [
+        hv.Segments(couples, dims).opts(color="grey", line_dash="dotted", line_width=1),
+        hv.Segments(edges, dims, "color").opts(color="color", line_width=4),
+        hv.Labels(edge_labels, label_dims, "text").opts(text_font_size="9pt", text_baseline="bottom",
+                                                        text_color="black"),
+        hv.Labels(gap_labels, label_dims, "text").opts(text_font_size="10pt", text_color="black"),
+        hv.Labels(couple_labels, label_dims, "text").opts(text_font_size="8pt", text_align="right",
+                                                          text_color="dimgrey"),
+    ]
     provenance = ", ".join(f"{b.form} {'+'.join(b.origin.root_provenances())}" for b in bands)
     return hv.Overlay(layers).opts(title=f"Band edges, pH {ph:g} — data: {provenance}", invert_yaxis=True,
                                    xaxis=None, ylabel="potential (V vs NHE)", xlim=(-0.2, x_end + 0.1),
