@@ -21,11 +21,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-# 3D viewer JavaScript: NGL 2.5.0 from the npm registry (pinned, sha512-checked) bundled with ti10cu2_lib/viewer3d.js
-# into ti10cu2_lib/_js/ (ignored by its own .gitignore; never committed)
-VIEWER_JS := ti10cu2_lib/_js/viewer3d.bundle.js
-$(VIEWER_JS): ti10cu2_lib/_vendor.py ti10cu2_lib/viewer3d.js | $(VENV)/.installed
-	$(BIN)/python -m ti10cu2_lib._vendor
+# 3D viewer JavaScript: NGL 2.5.0 from the npm registry (pinned, sha512-checked) bundled with ti10cu2_lib/present/viewer3d.js
+# into ti10cu2_lib/present/_js/ (ignored by its own .gitignore; never committed)
+VIEWER_JS := ti10cu2_lib/present/_js/viewer3d.bundle.js
+$(VIEWER_JS): ti10cu2_lib/present/_vendor.py ti10cu2_lib/present/viewer3d.js | $(VENV)/.installed
+	$(BIN)/python -m ti10cu2_lib.present._vendor
 vendor: $(VIEWER_JS)
 
 # Debian's Chromium for the browser tests (never a browser downloaded by Playwright)

@@ -17,7 +17,7 @@ from typing import Any
 
 import panel as pn
 
-from ti10cu2_lib.datasets import KINDS
+from ti10cu2_lib.data.kinds import KINDS
 
 from . import views
 from .state import (

@@ -4,12 +4,12 @@ Nothing here is module-global and mutable. What is shared between sessions is re
 inputs (``pn.cache``): the embedded/registered datasets and their analyses (keyed on the form, the Tauc options
 and a fingerprint of the dataset manifests) and the analyses of server-side structures (keyed on path and
 modification time). A user's uploads live only in their own session's state: they are validated with the same
-readers as the CLI (:func:`ti10cu2_lib.readers.read_dataset`, :func:`ti10cu2_lib.structure.cif.load_cif`), written
+readers as the CLI (:func:`ti10cu2_lib.data.readers.read_dataset`, :func:`ti10cu2_lib.structure.cif.load_cif`), written
 to a private temporary directory only for the time of reading, never executed or unpickled, and never registered
 in the server's data area.
 
-Every number comes from :mod:`ti10cu2_lib`: :func:`~ti10cu2_lib.overview.analyse_form` for the properties,
-:func:`~ti10cu2_lib.claims.check_claims` for the claims, :mod:`ti10cu2_lib.structure` for structures.
+Every number comes from :mod:`ti10cu2_lib`: :func:`~ti10cu2_lib.report.overview.analyse_form` for the properties,
+:func:`~ti10cu2_lib.report.claims.check_claims` for the claims, :mod:`ti10cu2_lib.structure` for structures.
 """
 
 from __future__ import annotations
@@ -25,20 +25,21 @@ from typing import Any
 import panel as pn
 import param
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib.claims import ClaimCheck, check_claims
-from ti10cu2_lib.datasets import KINDS, Dataset
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.overview import FormAnalysis, TaucOptions, analyse_form, form_datasets
-from ti10cu2_lib.provenance import Origin, Provenance, computed_from
-from ti10cu2_lib.readers import read_dataset
-from ti10cu2_lib.readers_pxrd import PowderPattern, read_powder_pattern
-from ti10cu2_lib.results import to_jsonable
-from ti10cu2_lib.structure.cif import CrystalStructure, FormMatch, expected_form, load_cif_blocks
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
+from ti10cu2_lib.core.results import to_jsonable
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.kinds import KINDS, Dataset
+from ti10cu2_lib.data.readers import read_dataset
+from ti10cu2_lib.data.readers_pxrd import PowderPattern, read_powder_pattern
+from ti10cu2_lib.report.claims import ClaimCheck, check_claims
+from ti10cu2_lib.report.overview import FormAnalysis, TaucOptions, analyse_form, form_datasets
+from ti10cu2_lib.structure.cif import CrystalStructure, load_cif_blocks
 from ti10cu2_lib.structure.geometry import AngleSet, angles_at
 from ti10cu2_lib.structure.morphology import Morphology, bfdh_from_cif
 from ti10cu2_lib.structure.pxrd import Crystal, PxrdPattern, load_crystal, simulate_pxrd
 from ti10cu2_lib.structure.pxrd_compare import PxrdComparison, compare_pattern
+from ti10cu2_lib.structure.recognition import FormMatch, expected_form
 from ti10cu2_lib.structure.report import Anatomy, anatomy
 from ti10cu2_lib.structure.reported_geometry import StructuralNumbers, structural_numbers
 

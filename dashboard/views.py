@@ -1,9 +1,9 @@
 """What each tab shows for one form: Panel objects built from the session's results (presentation only).
 
 Every function here takes the session's :class:`~dashboard.state.DashboardState` (or results from it) and returns
-Panel objects; numbers are formatted, never computed. Figures come from :mod:`ti10cu2_lib.figures` and
-:mod:`ti10cu2_lib.figures_structure`; provenance badges from :mod:`ti10cu2_lib.presentation` (source text in the
-``title`` attribute, shown on hover).
+Panel objects; numbers are formatted, never computed. Figures come from :mod:`ti10cu2_lib.present.figures` and
+:mod:`ti10cu2_lib.present.figures_structure`; provenance badges from :mod:`ti10cu2_lib.present.badges`
+(source text in the ``title`` attribute, shown on hover).
 
 Each *section* is a pair ``(key, build)``: ``key(state, form)`` names the inputs the section shows (datasets,
 options, the structure), so the layout rebuilds a section only when its inputs change. Keys hold objects, which
@@ -24,13 +24,13 @@ from typing import Any
 import pandas as pd
 import panel as pn
 
-from ti10cu2_lib import figures, figures_structure
-from ti10cu2_lib.datasets import KINDS
-from ti10cu2_lib.presentation import STATUS_COLORS, badge, claims_summary, format_number, provenance_legend
-from ti10cu2_lib.provenance import Origin, Provenance
-from ti10cu2_lib.registry import default_registry
+from ti10cu2_lib.analysis.tauc import absorption_spectrum
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import KINDS
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present import figures, figures_structure
+from ti10cu2_lib.present.badges import STATUS_COLORS, badge, claims_summary, format_number, provenance_legend
 from ti10cu2_lib.structure.pxrd_compare import PxrdComparison
-from ti10cu2_lib.tauc import absorption_spectrum
 
 from .state import (
     FORM_DESCRIPTIONS,
@@ -564,11 +564,11 @@ def viewer_pane(bundle: StructureBundle, ctx: Context) -> pn.viewable.Viewable:
     """The offline 3D viewer (NGL, served by the app itself) for the bundle's structure."""
     if ctx.static:
         return note("The 3D view needs the live dashboard (`make serve`); it is not part of the static export.")
-    from ti10cu2_lib.viewer3d import StructureViewer, structure_view
+    from ti10cu2_lib.present.viewer3d import StructureViewer, structure_view
 
     if not StructureViewer.available:
         return note("3D viewer unavailable: its JavaScript (NGL) is not installed. Run `make vendor` "
-                    "(python -m ti10cu2_lib._vendor) once while the npm registry is reachable.", kind="problem")
+                    "(python -m ti10cu2_lib.present._vendor) once while the npm registry is reachable.", kind="problem")
     view = structure_view(bundle.structure, height=420, width=620, title=bundle.label)
     return pn.Column(pn.pane.Markdown("Left drag rotates, wheel zooms, right drag moves; hover an atom for its "
                                       "label. Ti green, Cu blue, O red, C grey; cell edges a red, b green, c blue.",

@@ -29,12 +29,12 @@
 # %%
 from IPython.display import display
 
-from ti10cu2_lib import presentation as p
-from ti10cu2_lib.composition import composition, composition_of, parse_formula  # noqa: F401 (Try it)
-from ti10cu2_lib.readers import read_dataset
-from ti10cu2_lib.registry import default_registry
-from ti10cu2_lib.sensitivity import solvent_loss_scan
-from ti10cu2_lib.tga import analyse_tga
+from ti10cu2_lib.analysis.composition import composition, composition_of, parse_formula  # noqa: F401 (Try it)
+from ti10cu2_lib.analysis.tga import analyse_tga
+from ti10cu2_lib.data.readers import read_dataset
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.report.sensitivity import solvent_loss_scan
 
 registry = default_registry()
 FORMS = ("sp", "cs")

@@ -30,18 +30,19 @@
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib import presentation as p
-from ti10cu2_lib.claims import check_claims
-from ti10cu2_lib.registry import default_registry
-from ti10cu2_lib.sensitivity import coordination_tolerance_scan
+from ti10cu2_lib.core.paths import reference_data_dir
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.present.viewer3d import StructureViewer, structure_view
+from ti10cu2_lib.report.claims import check_claims
+from ti10cu2_lib.report.sensitivity import coordination_tolerance_scan
 from ti10cu2_lib.structure.bonds import DEFAULT_TOLERANCE
 from ti10cu2_lib.structure.cif import load_cif
 from ti10cu2_lib.structure.coordination import DEFAULT_JAHN_TELLER_THRESHOLD
 from ti10cu2_lib.structure.geometry import fit_plane, interplanar_angle
 from ti10cu2_lib.structure.report import anatomy
 from ti10cu2_lib.structure.reported_geometry import CU_O_MAX_DISTANCE, structural_numbers
-from ti10cu2_lib.viewer3d import StructureViewer, structure_view
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")
@@ -145,7 +146,7 @@ for form in FORMS:
 #   between two ligand planes — the quantities of the article's geometry paragraph.
 
 # %%
-REF = p.reference_data_dir()
+REF = reference_data_dir()
 if REF is None:
     print("The public reference structures (../shared/reference-data/cif/) are not here: section 4 is skipped.")
     cif_files = {}

@@ -38,9 +38,10 @@ import holoviews as hv
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib import figures_structure as fs
-from ti10cu2_lib import presentation as p
+from ti10cu2_lib.core.paths import reference_data_dir
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.present import figures_structure as fs
 from ti10cu2_lib.structure.cif import load_cif
 from ti10cu2_lib.structure.contacts import DEFAULT_MAX_GAMMA, DEFAULT_MAX_H_CG, ch_pi_contacts
 from ti10cu2_lib.structure.morphology import NEEDLE_THRESHOLD, PLATE_THRESHOLD, bfdh, bfdh_from_cif
@@ -50,7 +51,7 @@ pn.extension(inline=True)
 FORMS = ("sp", "cs")
 
 # %%
-REF = p.reference_data_dir()
+REF = reference_data_dir()
 deposited = {form: datasets.deposited_structure(form) for form in FORMS}
 cifs = {}
 for form, found in deposited.items():

@@ -31,16 +31,17 @@ import pandas as pd
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib import figures_structure as fs
-from ti10cu2_lib import presentation as p
-from ti10cu2_lib.readers_pxrd import read_powder_pattern
+from ti10cu2_lib.core.paths import reference_data_dir
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.readers_pxrd import read_powder_pattern
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.present import figures_structure as fs
 from ti10cu2_lib.structure.pxrd import CU_KA1, CU_KA2, PxrdSettings, load_crystal, simulate_pxrd
 from ti10cu2_lib.structure.pxrd_compare import compare_pattern
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")
-REF = p.reference_data_dir()
+REF = reference_data_dir()
 if REF is None:
     print("The public reference data (../shared/reference-data/) are absent: the PbSO4 demonstration is skipped.")
 

@@ -34,15 +34,15 @@
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib import figures as figs
-from ti10cu2_lib import figures_structure as fs
-from ti10cu2_lib import presentation as p
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.overview import analyse_form
-from ti10cu2_lib.readers import read_dataset
-from ti10cu2_lib.registry import default_registry
-from ti10cu2_lib.sensitivity import tauc_window_scan
-from ti10cu2_lib.tauc import analyse_tauc
+from ti10cu2_lib.analysis.tauc import analyse_tauc
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.data.readers import read_dataset
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.present import figures as figs
+from ti10cu2_lib.present import figures_structure as fs
+from ti10cu2_lib.report.overview import analyse_form
+from ti10cu2_lib.report.sensitivity import tauc_window_scan
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")
@@ -73,8 +73,8 @@ pn.panel(figs.uvvis_figure(analyses["sp"].datasets["uvvis_solution"], analyses["
 # F(R) = (1 − R)²/(2R) turns the reflectance of a thick powder layer into a quantity proportional to absorption.
 # The Tauc ordinate is (F·hν)^(1/n) with n = 1/2 for a direct and n = 2 for an indirect allowed transition; a straight
 # line through the edge meets the energy axis at Eg. The library picks the window automatically (the straightest
-# stretch of the steepest rise, rule in `ti10cu2_lib.tauc`) and reports an uncertainty that includes the spread over
-# all admissible windows.
+# stretch of the steepest rise, rule in `ti10cu2_lib.analysis.tauc`) and reports an uncertainty that includes the
+# spread over all admissible windows.
 
 # %%
 display(p.join_md(*(p.reported_md("band_gap", form, label=f"band gap ({form})") for form in FORMS),
@@ -99,7 +99,7 @@ pn.panel(figs.tauc_figure(analyses["sp"].datasets["drs"], analyses["sp"].tauc)
 # `tauc_window_scan` refits each spectrum with the automatic window of each exponent, then with windows of two widths
 # shifted along the edge. Each row is a complete Tauc analysis (same library call as above); "poorly linear" flags
 # a window where the straight part covers too little of the extrapolation, or where the sample still absorbs well
-# below the extrapolated gap (thresholds in `ti10cu2_lib.tauc`).
+# below the extrapolated gap (thresholds in `ti10cu2_lib.analysis.tauc`).
 
 # %%
 scans = {form: tauc_window_scan(analyses[form].datasets["drs"]) for form in FORMS}

@@ -28,16 +28,16 @@
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib import figures as figs
-from ti10cu2_lib import presentation as p
-from ti10cu2_lib.band_edges import COUPLES_SOURCE, band_edges, couple
-from ti10cu2_lib.claims import check_claims
-from ti10cu2_lib.electrodes import REFERENCES, from_nhe, reference_potential_V_vs_NHE, to_nhe
-from ti10cu2_lib.mott_schottky import analyse_mott_schottky  # noqa: F401 (Try it)
-from ti10cu2_lib.overview import analyse_form
-from ti10cu2_lib.provenance import Origin, Provenance, computed_from
-from ti10cu2_lib.registry import default_registry
-from ti10cu2_lib.sensitivity import band_offset_scan, reference_electrode_scan
+from ti10cu2_lib.analysis.band_edges import COUPLES_SOURCE, band_edges, couple
+from ti10cu2_lib.analysis.electrodes import REFERENCES, from_nhe, reference_potential_V_vs_NHE, to_nhe
+from ti10cu2_lib.analysis.mott_schottky import analyse_mott_schottky  # noqa: F401 (Try it)
+from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.present import figures as figs
+from ti10cu2_lib.report.claims import check_claims
+from ti10cu2_lib.report.overview import analyse_form
+from ti10cu2_lib.report.sensitivity import band_offset_scan, reference_electrode_scan
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")

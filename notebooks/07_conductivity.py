@@ -29,14 +29,14 @@
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib import figures as figs
-from ti10cu2_lib import presentation as p
-from ti10cu2_lib.claims import check_claims
-from ti10cu2_lib.conductivity import analyse_iv
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.overview import analyse_form
-from ti10cu2_lib.readers import read_dataset
-from ti10cu2_lib.sensitivity import conductivity_geometry_scan
+from ti10cu2_lib.analysis.conductivity import analyse_iv
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.data.readers import read_dataset
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.present import figures as figs
+from ti10cu2_lib.report.claims import check_claims
+from ti10cu2_lib.report.overview import analyse_form
+from ti10cu2_lib.report.sensitivity import conductivity_geometry_scan
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")

@@ -27,13 +27,13 @@
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib import figures as figs
-from ti10cu2_lib import presentation as p
-from ti10cu2_lib.claims import check_claims
-from ti10cu2_lib.overview import analyse_form
-from ti10cu2_lib.photocatalysis import ELECTRONS_PER_MOLECULE, analyse_co2_timecourse
-from ti10cu2_lib.readers import read_dataset
-from ti10cu2_lib.registry import default_registry
+from ti10cu2_lib.analysis.photocatalysis import ELECTRONS_PER_MOLECULE, analyse_co2_timecourse
+from ti10cu2_lib.data.readers import read_dataset
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.present import figures as figs
+from ti10cu2_lib.report.claims import check_claims
+from ti10cu2_lib.report.overview import analyse_form
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")

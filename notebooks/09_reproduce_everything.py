@@ -31,9 +31,9 @@
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib import presentation as p
-from ti10cu2_lib.claims import check_claims
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.report.claims import check_claims
 
 pn.extension("tabulator", inline=True)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ti10cu2_lib.band_edges import REDOX_COUPLES, band_edges, couple, feasibility_table
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.provenance import Origin, Provenance
-from ti10cu2_lib.registry import default_registry
+from ti10cu2_lib.analysis.band_edges import REDOX_COUPLES, band_edges, couple, feasibility_table
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.registry import default_registry
 
 REPORTED = Origin(Provenance.REPORTED, "test")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib.claims import Status, check_claims
-from ti10cu2_lib.conductivity import conductance_from_conductivity
+from ti10cu2_lib.analysis.conductivity import conductance_from_conductivity
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.forward.electrical import simulate_iv
-from ti10cu2_lib.registry import default_registry
+from ti10cu2_lib.report.claims import Status, check_claims
 
 from .conftest import run_cli
 

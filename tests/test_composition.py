@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ti10cu2_lib.composition import (
+from ti10cu2_lib.analysis.composition import (
     charge_balance,
     composition,
     composition_of,
@@ -14,9 +14,9 @@ from ti10cu2_lib.composition import (
     oxide_residue,
     parse_formula,
 )
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.provenance import Origin, Provenance
-from ti10cu2_lib.registry import default_registry
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.registry import default_registry
 
 # CIAAW 2021 abridged standard atomic weights, typed in by hand for the hand-worked checks below
 C, H, OX, TI, CU = 12.011, 1.008, 15.999, 47.867, 63.546

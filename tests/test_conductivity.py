@@ -8,17 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ti10cu2_lib.conductivity import (
+from ti10cu2_lib.analysis.conductivity import (
     analyse_iv,
     check_linearity,
     compare_with_blank,
     conductance_from_conductivity,
     conductivity_from_conductance,
 )
-from ti10cu2_lib.datasets import Dataset
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
 from ti10cu2_lib.forward.electrical import CRYSTALS, simulate_iv
-from ti10cu2_lib.provenance import Origin, Provenance
 
 SWEEP = np.round(np.arange(-0.2, 0.2 + 1e-9, 0.01), 4)
 

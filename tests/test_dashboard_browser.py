@@ -208,7 +208,7 @@ def test_upload_is_used_in_that_session_only(browser, server, tmp_path):
 
 def test_3d_viewer_draws_the_cod_demo(browser, server):
     from dashboard.state import demo_cifs
-    from ti10cu2_lib.viewer3d import StructureViewer
+    from ti10cu2_lib.present.viewer3d import StructureViewer
 
     if not demo_cifs():
         pytest.skip("../shared/reference-data/cif is absent: the COD demo is not offered")

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib.datasets import write_manifest_atomically
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.datasets import write_manifest_atomically
 
 from .conftest import run_cli
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib.claims import Status, check_claims
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.report.claims import Status, check_claims
 from ti10cu2_lib.structure.deposit import import_cif
 from ti10cu2_lib.structure.fetch import fetch_cif
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from ti10cu2_lib.cli import main
+from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.forward.electrical import simulate_iv, simulate_mott_schottky
-from ti10cu2_lib.registry import default_registry
 
 from .conftest import run_cli
 

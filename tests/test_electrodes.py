@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ti10cu2_lib.electrodes import canonical_reference, from_nhe, reference_potential_V_vs_NHE, to_nhe
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.analysis.electrodes import canonical_reference, from_nhe, reference_potential_V_vs_NHE, to_nhe
+from ti10cu2_lib.core.errors import InputError
 
 
 def test_article_flat_band_vs_ag_agcl():

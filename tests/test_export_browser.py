@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.export import strip_external
 from tests.browser_support import ARTIFACTS, REPO, PageGuard, chromium_or_skip, is_local, launch_chromium
-from ti10cu2_lib.export import strip_external
 
 pytestmark = pytest.mark.browser
 

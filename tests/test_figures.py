@@ -6,8 +6,8 @@ import holoviews as hv
 import numpy as np
 import pytest
 
-from ti10cu2_lib import figures
-from ti10cu2_lib.overview import analyse_form
+from ti10cu2_lib.present import figures
+from ti10cu2_lib.report.overview import analyse_form
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import holoviews as hv
 import numpy as np
 import pytest
 
-from ti10cu2_lib import figures_structure as fs
-from ti10cu2_lib.overview import analyse_form
-from ti10cu2_lib.readers_pxrd import read_gsas_raw
-from ti10cu2_lib.sensitivity import tauc_window_scan
+from ti10cu2_lib.data.readers_pxrd import read_gsas_raw
+from ti10cu2_lib.present import figures_structure as fs
+from ti10cu2_lib.report.overview import analyse_form
+from ti10cu2_lib.report.sensitivity import tauc_window_scan
 from ti10cu2_lib.structure.cif import load_cif
 from ti10cu2_lib.structure.morphology import bfdh_from_cif
 from ti10cu2_lib.structure.packing import packing

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ti10cu2_lib.datasets import Dataset
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.ir import analyse_ir, coordination_mode, coordination_mode_vs_ionic, pick_bands
-from ti10cu2_lib.provenance import Origin, Provenance
+from ti10cu2_lib.analysis.ir import analyse_ir, coordination_mode, coordination_mode_vs_ionic, pick_bands
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
 
 SYNTHETIC = Origin(Provenance.USER, "synthetic IR spectrum made in the test")
 GRID = np.arange(400.0, 4000.01, 1.0)

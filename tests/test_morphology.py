@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from ti10cu2_lib.cli import main
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.structure.morphology import bfdh, bfdh_from_cif, classify_habit
 
 

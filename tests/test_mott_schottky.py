@@ -6,17 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ti10cu2_lib.datasets import Dataset
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.forward.electrical import simulate_mott_schottky
-from ti10cu2_lib.mott_schottky import (
+from ti10cu2_lib.analysis.mott_schottky import (
     analyse_mott_schottky,
     fit_frequency,
     inverse_square_capacitance,
     select_linear_window,
     thermal_voltage_V,
 )
-from ti10cu2_lib.provenance import Origin, Provenance
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.forward.electrical import simulate_mott_schottky
 
 KT = 0.025693  # k·298.15 K / e, V
 AG_AGCL = 0.197  # V vs NHE

@@ -106,7 +106,7 @@ def test_widgets_respond_in_jupyterlab(tmp_path, monkeypatch):
     import shutil
 
     from tests.browser_support import ARTIFACTS, JupyterLabServer, browser_page, chromium_or_skip
-    from ti10cu2_lib.viewer3d import StructureViewer
+    from ti10cu2_lib.present.viewer3d import StructureViewer
 
     chromium_or_skip()
     for stem in ("02_cluster", "05_optical"):  # both twins: jupytext's contents manager opens the pair

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from ti10cu2_lib.cli import main
+from ti10cu2_lib.data.readers import HC_EV_NM
+from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.forward.optical import simulate_drs, simulate_uvvis_solution, tauc_edge_F
-from ti10cu2_lib.readers import HC_EV_NM
-from ti10cu2_lib.registry import default_registry
 
 from .conftest import run_cli
 

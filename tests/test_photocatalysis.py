@@ -8,18 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib.datasets import Dataset
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.forward.photochemistry import RECONSTRUCTORS, simulate_co2_timecourse
-from ti10cu2_lib.photocatalysis import (
+from ti10cu2_lib.analysis.photocatalysis import (
     analyse_co2_timecourse,
     electron_selectivity_percent,
     fit_production_rate,
     total_electrons_umol_per_g,
 )
-from ti10cu2_lib.provenance import Origin, Provenance
-from ti10cu2_lib.registry import default_registry
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.forward.photochemistry import RECONSTRUCTORS, simulate_co2_timecourse
 
 SYNTHETIC = Origin(Provenance.USER, "synthetic time course made in the test")
 

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ti10cu2_lib import datasets
-from ti10cu2_lib.datasets import Dataset
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.analysis.photocurrent import analyse_photocurrent, detect_light_edges, schedule_edges
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.kinds import Dataset
 from ti10cu2_lib.forward.photochemistry import simulate_photocurrent
-from ti10cu2_lib.photocurrent import analyse_photocurrent, detect_light_edges, schedule_edges
-from ti10cu2_lib.provenance import Origin, Provenance
 
 SYNTHETIC = Origin(Provenance.USER, "synthetic photocurrent made in the test")
 ON = [10.0, 50.0, 90.0, 130.0]  # 15 s light, 25 s dark: deliberately unlike the illustrative default

@@ -18,7 +18,7 @@ import gemmi
 import numpy as np
 import pytest
 
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.structure.pxrd import (
     CU_KA1,
     IT92,

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from ti10cu2_lib.cli import main
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.provenance import Origin, Provenance
-from ti10cu2_lib.readers_pxrd import PowderPattern, read_gsas_raw, read_powder_pattern, read_xy
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.readers_pxrd import PowderPattern, read_gsas_raw, read_powder_pattern, read_xy
 from ti10cu2_lib.structure.pxrd import PxrdSettings, load_crystal, simulate_pxrd
 from ti10cu2_lib.structure.pxrd_compare import compare_pattern, profile_matrix
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.readers import HC_EV_NM, read_dataset
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.data.readers import HC_EV_NM, read_dataset
 
 from .conftest import run_cli
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ti10cu2_lib.datasets import DATA_DIR, KINDS, MANIFEST_PATH
-from ti10cu2_lib.reconstruct import DEFAULT_SEED, reconstruct_all
+from ti10cu2_lib.core.paths import DATA_DIR
+from ti10cu2_lib.data.datasets import MANIFEST_PATH
+from ti10cu2_lib.data.kinds import KINDS
+from ti10cu2_lib.forward.reconstruct import DEFAULT_SEED, reconstruct_all
 
 
 def test_committed_defaults_are_regenerated_byte_for_byte(tmp_path):

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.registry import KNOWN_UNITS, default_registry, load_registry
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.data.registry import KNOWN_UNITS, default_registry, load_registry
 
 from .conftest import REPO
 

@@ -6,15 +6,15 @@ import math
 
 import pytest
 
-from ti10cu2_lib import sensitivity
-from ti10cu2_lib.band_edges import couple
-from ti10cu2_lib.conductivity import analyse_iv
-from ti10cu2_lib.electrodes import reference_potential_V_vs_NHE
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.mott_schottky import analyse_mott_schottky
-from ti10cu2_lib.overview import analyse_form
-from ti10cu2_lib.provenance import Provenance
-from ti10cu2_lib.tauc import analyse_tauc
+from ti10cu2_lib.analysis.band_edges import couple
+from ti10cu2_lib.analysis.conductivity import analyse_iv
+from ti10cu2_lib.analysis.electrodes import reference_potential_V_vs_NHE
+from ti10cu2_lib.analysis.mott_schottky import analyse_mott_schottky
+from ti10cu2_lib.analysis.tauc import analyse_tauc
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Provenance
+from ti10cu2_lib.report import sensitivity
+from ti10cu2_lib.report.overview import analyse_form
 
 
 @pytest.fixture(scope="module")

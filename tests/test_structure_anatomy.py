@@ -22,7 +22,7 @@ import gemmi
 import numpy as np
 import pytest
 
-from ti10cu2_lib.provenance import Provenance
+from ti10cu2_lib.core.provenance import Provenance
 from ti10cu2_lib.structure.bonds import find_bonds
 from ti10cu2_lib.structure.cif import load_cif, parse_cif_text
 from ti10cu2_lib.structure.contacts import ch_pi_contacts

@@ -13,12 +13,11 @@ from pathlib import Path
 import gemmi
 import pytest
 
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.provenance import Provenance
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Provenance
 from ti10cu2_lib.structure.bonds import COVALENT_RADII
 from ti10cu2_lib.structure.cif import (
     block_names,
-    expected_form,
     format_formula,
     formula_of,
     load_cif,
@@ -26,6 +25,7 @@ from ti10cu2_lib.structure.cif import (
     parse_cif_text,
     parse_formula,
 )
+from ti10cu2_lib.structure.recognition import expected_form
 from ti10cu2_lib.structure.symmetry import parse_symmetry_code, symmetry_code, triplet
 
 from .conftest import run_cli

@@ -7,19 +7,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ti10cu2_lib.datasets import Dataset
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.analysis.tauc import analyse_tauc, fit_line, kubelka_munk, tauc_fit, tauc_ordinate
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.readers import HC_EV_NM
+from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.forward.optical import (
     RECONSTRUCTORS,
     reflectance_from_kubelka_munk,
     simulate_drs,
     tauc_edge_F,
 )
-from ti10cu2_lib.provenance import Origin, Provenance
-from ti10cu2_lib.readers import HC_EV_NM
-from ti10cu2_lib.reconstruct import DEFAULT_SEED, rng_for
-from ti10cu2_lib.registry import default_registry
-from ti10cu2_lib.tauc import analyse_tauc, fit_line, kubelka_munk, tauc_fit, tauc_ordinate
+from ti10cu2_lib.forward.reconstruct import DEFAULT_SEED, rng_for
 
 WAVELENGTH_NM = np.arange(200.0, 801.0)  # the article's DRS range, 1 nm steps
 NOISE_LEVELS = (0.001, 0.002, 0.004)  # σ of the reflectance (fraction)

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ti10cu2_lib.composition import composition_of
-from ti10cu2_lib.datasets import Dataset
-from ti10cu2_lib.errors import InputError
-from ti10cu2_lib.provenance import Origin, Provenance
-from ti10cu2_lib.registry import default_registry
-from ti10cu2_lib.tga import METHANOL_G_PER_MOL, analyse_tga, compare_residue, dtg_curve
+from ti10cu2_lib.analysis.composition import composition_of
+from ti10cu2_lib.analysis.tga import METHANOL_G_PER_MOL, analyse_tga, compare_residue, dtg_curve
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.registry import default_registry
 
 SYNTHETIC = Origin(Provenance.USER, "synthetic TGA curve made in the test")
 TEMPERATURE = np.arange(25.0, 800.01, 1.0)

@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ti10cu2_lib.datasets import Dataset
-from ti10cu2_lib.errors import InputError
+from ti10cu2_lib.analysis.uvvis import analyse_uvvis, gaussian_bands
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.readers import HC_EV_NM
+from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.forward.optical import RECONSTRUCTORS, simulate_uvvis_solution
-from ti10cu2_lib.provenance import Origin, Provenance
-from ti10cu2_lib.readers import HC_EV_NM
-from ti10cu2_lib.reconstruct import DEFAULT_SEED, rng_for
-from ti10cu2_lib.registry import default_registry
-from ti10cu2_lib.uvvis import analyse_uvvis, gaussian_bands
+from ti10cu2_lib.forward.reconstruct import DEFAULT_SEED, rng_for
 
 WAVELENGTH_NM = np.arange(250.0, 601.0)
 NOISE_LEVELS = (0.001, 0.003, 0.01)

@@ -68,10 +68,10 @@ def _shot(page, name: str) -> bytes:
 
 
 def _require_bundle() -> None:
-    from ti10cu2_lib import _vendor
+    from ti10cu2_lib.present import _vendor
 
     if _vendor.ensure_bundle() is None:
-        pytest.fail("the viewer's NGL bundle is missing: run `make vendor` (python -m ti10cu2_lib._vendor)")
+        pytest.fail("the viewer's NGL bundle is missing: run `make vendor` (python -m ti10cu2_lib.present._vendor)")
 
 
 @pytest.mark.browser
@@ -154,7 +154,7 @@ def test_viewer_draws_offline_and_redraws():
 
 NOTEBOOK_CELLS = [
     # inline=True: bokeh and panel JavaScript come from the kernel, not from a CDN (needed offline)
-    "import panel as pn\npn.extension(inline=True)\nfrom ti10cu2_lib.viewer3d import structure_view",
+    "import panel as pn\npn.extension(inline=True)\nfrom ti10cu2_lib.present.viewer3d import structure_view",
     "v = structure_view([('Ti', -1.9, 0, 0, 'Ti1'), ('O', 0, 0, 0, 'O1'), ('Cu', 1.9, 0, 0, 'Cu1'),\n"
     "                    ('O', 0, 1.8, 0, 'O2')], height=300, width=400)\nv",
     "v.show([('Cu', 0, 0, 0, 'Cu1'), ('O', 1.9, 0, 0, 'O1'), ('O', -1.9, 0, 0, 'O2'), ('O', 0, 1.9, 0, 'O3'),\n"
@@ -199,7 +199,7 @@ def test_viewer_in_jupyterlab_offline(tmp_path):
 
 
 def test_scene_from_atoms_is_mol2_with_labels_bonds_and_cell():
-    from ti10cu2_lib.viewer3d import structure_scene
+    from ti10cu2_lib.present.viewer3d import structure_scene
 
     scene = structure_scene([("Ti", 0, 0, 0, "Ti1"), ("o", 1.9, 0, 0), ("CU", 0, 2.6, 0, "Cu 1")],
                             cell=(10, 11, 12, 90, 100, 90))
@@ -217,8 +217,8 @@ def test_scene_from_atoms_is_mol2_with_labels_bonds_and_cell():
 
 
 def test_explicit_bonds_and_text_passthrough():
-    from ti10cu2_lib.errors import InputError
-    from ti10cu2_lib.viewer3d import structure_scene
+    from ti10cu2_lib.core.errors import InputError
+    from ti10cu2_lib.present.viewer3d import structure_scene
 
     scene = structure_scene([("C", 0, 0, 0), ("C", 5, 0, 0)], bonds=[(0, 1)])
     assert scene["text"].rstrip().endswith("1 1 2 1")
@@ -237,9 +237,9 @@ def test_explicit_bonds_and_text_passthrough():
 def test_crystal_molecules_are_whole(reference_data):
     """In a molecular crystal every bond of the covalent-radius rule is drawn once the molecules are completed;
     wrapping atoms into the cell cuts some; the same counts as the library's periodic bond search."""
+    from ti10cu2_lib.present.viewer3d import crystal_atoms
     from ti10cu2_lib.structure.bonds import find_bonds
     from ti10cu2_lib.structure.cif import load_cif
-    from ti10cu2_lib.viewer3d import crystal_atoms
 
     st = load_cif(reference_data / "cif" / "COD_7050234_Ti4_alkoxide.cif")
     expected = sum(st.images.multiplicity[b.site1] for b in find_bonds(st).bonds) / 2

@@ -1,7 +1,7 @@
 """The ``ti10cu2`` command line: one entry point, one subcommand per analysis.
 
 Every module in :mod:`ti10cu2_lib.commands` registers its subcommands. User errors
-(:class:`~ti10cu2_lib.errors.InputError`) print one line to stderr and exit with status 2.
+(:class:`~ti10cu2_lib.core.errors.InputError`) print one line to stderr and exit with status 2.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from . import commands
-from .errors import InputError
+from ti10cu2_lib import commands
+from ti10cu2_lib.core.errors import InputError
 
 
 def build_parser() -> argparse.ArgumentParser:

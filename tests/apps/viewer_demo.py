@@ -11,7 +11,7 @@ from pathlib import Path
 
 import panel as pn
 
-from ti10cu2_lib.viewer3d import REPRESENTATIONS, structure_scene, structure_view
+from ti10cu2_lib.present.viewer3d import REPRESENTATIONS, structure_scene, structure_view
 
 pn.extension()
 

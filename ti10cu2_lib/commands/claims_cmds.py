@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from ..claims import Status, check_claims
-from .common import add_json_flag, emit, format_table
+from ti10cu2_lib.commands.common import add_json_flag, emit, format_table
+from ti10cu2_lib.report.claims import Status, check_claims
 
 
 def _claims(args: argparse.Namespace) -> int:

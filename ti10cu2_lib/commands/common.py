@@ -9,11 +9,11 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .. import datasets
-from ..datasets import Dataset
-from ..errors import InputError
-from ..readers import read_dataset
-from ..results import to_jsonable
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.results import to_jsonable
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.readers import read_dataset
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

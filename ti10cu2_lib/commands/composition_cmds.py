@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..composition import composition_of
-from ..datasets import FORMS
-from ..registry import default_registry
-from .common import add_json_flag, emit
+from ti10cu2_lib.analysis.composition import composition_of
+from ti10cu2_lib.commands.common import add_json_flag, emit
+from ti10cu2_lib.data.kinds import FORMS
+from ti10cu2_lib.data.registry import default_registry
 
 
 def _composition(args: argparse.Namespace) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from .. import datasets
-from ..reconstruct import DEFAULT_SEED, reconstruct_all
-from ..registry import default_registry
-from .common import add_json_flag, emit, parse_units
+from ti10cu2_lib.commands.common import add_json_flag, emit, parse_units
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.forward.reconstruct import DEFAULT_SEED, reconstruct_all
 
 
 def _data_list(args: argparse.Namespace) -> int:
@@ -60,7 +60,7 @@ def _data_reconstruct(args: argparse.Namespace) -> int:
     if args.json:
         return emit(args, {"seed": args.seed, "datasets": entries})
     print(f"regenerated {len(entries)} datasets with seed {args.seed} (provenance: reconstructed = NOT measured)")
-    from .common import format_table
+    from ti10cu2_lib.commands.common import format_table
 
     print(format_table(rows))
     return 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from ..errors import InputError
-from ..structure.cif import expected_form, load_cif_blocks
-from ..structure.deposit import import_cif
-from ..structure.fetch import CCDC_NUMBERS, HOW_TO, fetch_cif
-from .common import add_json_flag, emit
+from ti10cu2_lib.commands.common import add_json_flag, emit
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.structure.cif import load_cif_blocks
+from ti10cu2_lib.structure.deposit import import_cif
+from ti10cu2_lib.structure.fetch import CCDC_NUMBERS, HOW_TO, fetch_cif
+from ti10cu2_lib.structure.recognition import expected_form
 
 
 def _import(args: argparse.Namespace) -> int:

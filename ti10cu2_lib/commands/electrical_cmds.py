@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import re
 
-from .. import datasets
-from ..band_edges import COUPLES_SOURCE, REDOX_COUPLES, BandEdges, band_edges
-from ..conductivity import analyse_iv
-from ..electrodes import REFERENCES
-from ..errors import InputError
-from ..mott_schottky import ROOM_TEMPERATURE_K, analyse_mott_schottky
-from ..provenance import Origin, Provenance
-from ..readers import read_dataset
-from ..tauc import TAUC_EXPONENT_N, analyse_tauc
-from .common import add_input_args, add_json_flag, emit, input_dataset, parse_units
+from ti10cu2_lib.analysis.band_edges import COUPLES_SOURCE, REDOX_COUPLES, BandEdges, band_edges
+from ti10cu2_lib.analysis.conductivity import analyse_iv
+from ti10cu2_lib.analysis.electrodes import REFERENCES
+from ti10cu2_lib.analysis.mott_schottky import ROOM_TEMPERATURE_K, analyse_mott_schottky
+from ti10cu2_lib.analysis.tauc import TAUC_EXPONENT_N, analyse_tauc
+from ti10cu2_lib.commands.common import add_input_args, add_json_flag, emit, input_dataset, parse_units
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.readers import read_dataset
 
 
 def _window(text: str | None) -> tuple[float, float] | None:

@@ -5,12 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import add_json_flag, emit
+from ti10cu2_lib.commands.common import add_json_flag, emit
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.paths import REPO_DIR
+
+
+def _dashboard_export():
+    """The dashboard's static exporter (``dashboard/export.py``; the dashboard sits beside the installed library)."""
+    if not (REPO_DIR / "dashboard" / "export.py").is_file():
+        raise InputError("the dashboard sources (dashboard/export.py) are not next to the library",
+                         path=REPO_DIR / "dashboard",
+                         fix="run from a checkout of the ti10cu2 repository (pip install -e .)")
+    if str(REPO_DIR) not in sys.path:
+        sys.path.insert(0, str(REPO_DIR))
+    from dashboard.export import export_site
+
+    return export_site
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..export import export_site
-
+    export_site = _dashboard_export()
     report = export_site(args.outdir, notebooks=not args.no_notebooks, execute=not args.no_execute,
                          timeout=args.timeout)
     payload = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 
-from ..errors import InputError
-from ..tauc import METHODS, TAUC_EXPONENT_N, analyse_tauc
-from ..uvvis import analyse_uvvis
-from . import common
+from ti10cu2_lib.analysis.tauc import METHODS, TAUC_EXPONENT_N, analyse_tauc
+from ti10cu2_lib.analysis.uvvis import analyse_uvvis
+from ti10cu2_lib.commands import common
+from ti10cu2_lib.core.errors import InputError
 
 
 def _energy_window(text: str | None, option: str) -> tuple[float, float] | None:
@@ -78,8 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     tauc = subparsers.add_parser(
         "tauc", help="optical band gap from a Tauc plot of diffuse reflectance (article Fig. S20)",
         description="Band gap from (F(R)·hν)^(1/n) (Kubelka–Munk) or (A·hν)^(1/n) against hν, n = 1/2 direct "
-                    "allowed, n = 2 indirect allowed. The fit window is chosen automatically (see ti10cu2_lib.tauc) "
-                    "unless --window is given.")
+                    "allowed, n = 2 indirect allowed. The fit window is chosen automatically (the straightest stretch "
+                    "of the steepest rise) unless --window is given.")
     common.add_input_args(tauc, "drs", x_unit=True, y_kinds=("reflectance", "absorbance"))
     tauc.add_argument("--transition", choices=tuple(TAUC_EXPONENT_N), default="direct",
                       help="Tauc exponent: direct allowed (n = 1/2, default) or indirect allowed (n = 2)")

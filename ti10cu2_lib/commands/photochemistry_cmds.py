@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import InputError
-from ..photocatalysis import analyse_co2_timecourse
-from ..photocurrent import analyse_photocurrent
-from .common import add_input_args, add_json_flag, emit, input_dataset
+from ti10cu2_lib.analysis.photocatalysis import analyse_co2_timecourse
+from ti10cu2_lib.analysis.photocurrent import analyse_photocurrent
+from ti10cu2_lib.commands.common import add_input_args, add_json_flag, emit, input_dataset
+from ti10cu2_lib.core.errors import InputError
 
 
 def _co2(args: argparse.Namespace) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..errors import InputError
-from ..readers_pxrd import read_powder_pattern
-from ..structure.morphology import NEEDLE_THRESHOLD, PLATE_THRESHOLD, bfdh_from_cif
-from ..structure.pxrd import CU_KA1, CU_KA2, PxrdSettings, load_crystal, simulate_pxrd
-from ..structure.pxrd_compare import compare_pattern
-from .common import add_json_flag, emit, format_table, provenance_lines
+from ti10cu2_lib.commands.common import add_json_flag, emit, format_table, provenance_lines
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.data.readers_pxrd import read_powder_pattern
+from ti10cu2_lib.structure.morphology import NEEDLE_THRESHOLD, PLATE_THRESHOLD, bfdh_from_cif
+from ti10cu2_lib.structure.pxrd import CU_KA1, CU_KA2, PxrdSettings, load_crystal, simulate_pxrd
+from ti10cu2_lib.structure.pxrd_compare import compare_pattern
 
 
 def parse_hkl(text: str) -> tuple[int, int, int]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
-from ..errors import InputError
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.paths import REPO_DIR
 
-DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+DASHBOARD = REPO_DIR / "dashboard" / "app.py"
 
 
 def _serve(args: argparse.Namespace) -> int:

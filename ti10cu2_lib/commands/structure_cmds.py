@@ -25,17 +25,18 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import InputError
-from ..results import to_jsonable
-from ..structure.bonds import DEFAULT_TOLERANCE, bond_pair_filter, find_bonds
-from ..structure.cif import CrystalStructure, expected_form, load_cif
-from ..structure.contacts import DEFAULT_MAX_GAMMA, DEFAULT_MAX_H_CG, ch_pi_contacts
-from ..structure.coordination import DEFAULT_JAHN_TELLER_THRESHOLD, coordination
-from ..structure.geometry import angles_at, fit_plane, interplanar_angle
-from ..structure.packing import packing, supercell_centroids
-from ..structure.report import structure_summary
-from ..structure.topology import connected_components
-from .common import add_json_flag, emit, format_table
+from ti10cu2_lib.commands.common import add_json_flag, emit, format_table
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.results import to_jsonable
+from ti10cu2_lib.structure.bonds import DEFAULT_TOLERANCE, bond_pair_filter, find_bonds
+from ti10cu2_lib.structure.cif import CrystalStructure, load_cif
+from ti10cu2_lib.structure.contacts import DEFAULT_MAX_GAMMA, DEFAULT_MAX_H_CG, ch_pi_contacts
+from ti10cu2_lib.structure.coordination import DEFAULT_JAHN_TELLER_THRESHOLD, coordination
+from ti10cu2_lib.structure.geometry import angles_at, fit_plane, interplanar_angle
+from ti10cu2_lib.structure.packing import packing, supercell_centroids
+from ti10cu2_lib.structure.recognition import expected_form
+from ti10cu2_lib.structure.report import structure_summary
+from ti10cu2_lib.structure.topology import connected_components
 
 
 def _common(parser: argparse.ArgumentParser, *, tolerance: bool = True) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from ..composition import composition_of
-from ..datasets import FORMS
-from ..ir import DEFAULT_IONIC_MARGIN_CM1, analyse_ir
-from ..registry import default_registry
-from ..tga import analyse_tga
-from .common import add_input_args, add_json_flag, emit, format_table, input_dataset
+from ti10cu2_lib.analysis.composition import composition_of
+from ti10cu2_lib.analysis.ir import DEFAULT_IONIC_MARGIN_CM1, analyse_ir
+from ti10cu2_lib.analysis.tga import analyse_tga
+from ti10cu2_lib.commands.common import add_input_args, add_json_flag, emit, format_table, input_dataset
+from ti10cu2_lib.data.kinds import FORMS
+from ti10cu2_lib.data.registry import default_registry
 
 
 def _ir(args: argparse.Namespace) -> int:

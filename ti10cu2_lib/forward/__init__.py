@@ -1,8 +1,8 @@
-"""Forward models that generate the embedded **reconstructed** datasets from reported values.
+"""Layer 3, forward models that generate the embedded **reconstructed** datasets from reported values.
 
 Each module here exposes ``RECONSTRUCTORS: dict[kind, Reconstructor]``. A reconstructor takes the form
-('sp' or 'cs'), the :class:`~ti10cu2_lib.registry.Registry` and a seeded ``numpy.random.Generator`` and returns
-a :class:`~ti10cu2_lib.datasets.Dataset` whose origin is ``reconstructed`` (or ``illustrative`` where the
+('sp' or 'cs'), the :class:`~ti10cu2_lib.data.registry.Registry` and a seeded ``numpy.random.Generator`` and returns
+a :class:`~ti10cu2_lib.data.kinds.Dataset` whose origin is ``reconstructed`` (or ``illustrative`` where the
 article gives no numbers), with its assumptions spelled out. Nothing here is measured data.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..datasets import Dataset
-from ..registry import Registry
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.registry import Registry
 
 Reconstructor = Callable[[str, Registry, np.random.Generator], Dataset]
 

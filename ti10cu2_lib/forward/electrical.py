@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 from scipy import constants
 
-from ..conductivity import conductance_from_conductivity
-from ..datasets import Dataset
-from ..electrodes import from_nhe, reference_potential_V_vs_NHE
-from ..mott_schottky import ROOM_TEMPERATURE_K, thermal_voltage_V
-from ..provenance import Origin, Provenance
-from ..registry import Registry
+from ti10cu2_lib.analysis.conductivity import conductance_from_conductivity
+from ti10cu2_lib.analysis.electrodes import from_nhe, reference_potential_V_vs_NHE
+from ti10cu2_lib.analysis.mott_schottky import ROOM_TEMPERATURE_K, thermal_voltage_V
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.registry import Registry
 
 # ---------------------------------------------------------------- Mott–Schottky model parameters (assumed)
 MS_REFERENCE = "Ag/AgCl"  # saturated KCl, +0.197 V vs NHE

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..datasets import Dataset
-from ..provenance import Origin, Provenance
-from ..readers import HC_EV_NM
-from ..registry import Registry
-from ..tauc import TAUC_EXPONENT_N, Transition
-from ..uvvis import gaussian_bands
+from ti10cu2_lib.analysis.tauc import TAUC_EXPONENT_N, Transition
+from ti10cu2_lib.analysis.uvvis import gaussian_bands
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.readers import HC_EV_NM
+from ti10cu2_lib.data.registry import Registry
 
 # UV-vis in CHCl3 (assumptions: the article gives only the two maxima)
 UVVIS_RANGE_NM = (250.0, 600.0)  # CHCl3 absorbs below ≈ 245 nm

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..datasets import Dataset
-from ..provenance import Origin, Provenance
-from ..registry import Registry
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.registry import Registry
 
 GC_SAMPLING_STEP_H = 1.0  # one GC injection per hour, as CO2-reduction time courses are usually sampled
 CO2_RELATIVE_NOISE = 0.03  # 1σ relative scatter of the intermediate points (typical GC repeatability)

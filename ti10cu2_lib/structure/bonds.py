@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError
-from ..provenance import Origin, computed_from
-from ..results import Result
-from .cif import CrystalStructure
-from .symmetry import locate, symmetry_code
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.structure.cif import CrystalStructure
+from ti10cu2_lib.structure.symmetry import locate, symmetry_code
 
 DEFAULT_TOLERANCE = 0.40  # Å, PLATON's
 DEFAULT_LONG_CONTACT_MAX = 3.0  # Å

@@ -4,7 +4,7 @@ Units: cell lengths in Å, angles in degrees, volume in Å³, Uiso in Å², coor
 in the CIF, not wrapped). Symmetry operations keep the CIF order, so ``n_klm`` symmetry codes mean what
 they mean in the CIF's own ``_geom_*`` tables (see :mod:`.symmetry`).
 
-Every problem with the file is an :class:`~ti10cu2_lib.errors.InputError` naming the file, the problem
+Every problem with the file is an :class:`~ti10cu2_lib.core.errors.InputError` naming the file, the problem
 and a fix. Disorder (partial occupancy, disorder groups) and missing hydrogen atoms are *reported* in
 ``CrystalStructure.warnings`` and ``CrystalStructure.disorder``, never fatal.
 """
@@ -21,11 +21,11 @@ from pathlib import Path
 import gemmi
 import numpy as np
 
-from ..errors import InputError
-from ..provenance import Origin, Provenance
-from ..results import Result
-from ..tables import check_file
-from .symmetry import CellImages, SymOps, expand_sites
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.data.tables import check_file
+from ti10cu2_lib.structure.symmetry import CellImages, SymOps, expand_sites
 
 #: Files larger than this are refused (a small-molecule CIF is kilobytes to a few MiB).
 MAX_CIF_BYTES = 50 * 1024 * 1024
@@ -39,15 +39,6 @@ DATABASE_CODE_TAGS = (
     "_database_code_CSD",
     "_database_code_ICSD",
 )
-
-#: The {Ti10Cu2} sum formulas (FACTS.md; sal = C7H4O3 dianion): sp per cluster, cs per repeat unit of the chain.
-EXPECTED_FORMS: dict[str, dict[str, float]] = {
-    "sp": {"C": 74, "H": 92, "Cu": 2, "O": 50, "Ti": 10},
-    "cs": {"C": 72, "H": 84, "Cu": 2, "O": 48, "Ti": 10},
-}
-#: Space group (International Tables number) stated in the article; cs has none in the text.
-EXPECTED_SPACE_GROUP: dict[str, tuple[int, str] | None] = {"sp": (14, "P2_1/c"), "cs": None}
-
 
 @dataclass(frozen=True)
 class Cell:
@@ -108,11 +99,13 @@ class DisorderReport:
                        f"{_short_list(self.disordered_sites)}; bonds are not made between different groups")
         if self.missing_hydrogen:
             if self.hydrogen_sites == 0:
-                out.append(f"no H atoms in the site list, but the sum formula has H{_num(self.hydrogen_in_formula)}: "
+                out.append("no H atoms in the site list, but the sum formula has "
+                           f"H{format_count(self.hydrogen_in_formula)}: "
                            "H-dependent results (formula, C–H···π contacts, packing) are incomplete")
             else:
-                out.append(f"H atoms missing: the sites give H{_num(self.hydrogen_from_sites)} per formula unit, "
-                           f"the sum formula H{_num(self.hydrogen_in_formula)}")
+                out.append(f"H atoms missing: the sites give H{format_count(self.hydrogen_from_sites)} "
+                           "per formula unit, "
+                           f"the sum formula H{format_count(self.hydrogen_in_formula)}")
         return out
 
 
@@ -234,7 +227,7 @@ def format_formula(comp: Mapping[str, float]) -> str:
         order = ["C"] + (["H"] if "H" in items else []) + sorted(k for k in items if k not in ("C", "H"))
     else:
         order = sorted(items)
-    return "".join(f"{el}{_num(items[el], blank_one=True)}" for el in order)
+    return "".join(f"{el}{format_count(items[el], blank_one=True)}" for el in order)
 
 
 def formula_of(obj: CrystalStructure | Iterable[Site]) -> str:
@@ -260,7 +253,8 @@ def composition_of(obj: CrystalStructure | Iterable[Site]) -> dict[str, float]:
     return comp
 
 
-def _num(value: float | None, blank_one: bool = False) -> str:
+def format_count(value: float | None, blank_one: bool = False) -> str:
+    """A count for messages: ``2`` for 2.0, ``0.5`` for 0.5, ``?`` for None (``""`` for 1 with ``blank_one``)."""
     if value is None:
         return "?"
     if abs(value - round(value)) < 0.01:
@@ -525,86 +519,3 @@ def _formula_warnings(st: CrystalStructure) -> list[str]:
                 f"says {format_formula(given)} (differs in {', '.join(diffs)}): solvent removed (SQUEEZE), "
                 "atoms missing (truncated file?) or a Z mistake"]
     return []
-
-
-# ---------------------------------------------------------------------------------------------------
-# {Ti10Cu2} form recognition
-
-
-@dataclass(frozen=True)
-class FormMatch:
-    """Which {Ti10Cu2} form a block is (``form`` is ``'sp'``, ``'cs'`` or ``None``), and why."""
-
-    form: str | None
-    matched_by: str | None  # which formula matched: "_chemical_formula_sum", "atom sites", "component …"
-    mismatches: tuple[str, ...]  # precise reasons each form did not match
-    notes: tuple[str, ...] = ()
-
-
-def _compare(found: Mapping[str, float], expected: Mapping[str, float], *, ignore_h: bool) -> list[str]:
-    out = []
-    for el in sorted(set(found) | set(expected)):
-        if ignore_h and el == "H":
-            continue
-        f, e = found.get(el, 0.0), expected.get(el, 0.0)
-        if abs(f - e) > 0.05:
-            out.append(f"{el} {_num(f)} (expected {_num(e)})")
-    return out
-
-
-def expected_form(structure: CrystalStructure, component_formulas: Iterable[str] | None = None) -> FormMatch:
-    """Recognise the {Ti10Cu2} form of a block from its sum formula.
-
-    Tried in order: ``_chemical_formula_sum``; the formula of the atom sites per formula unit; and the
-    formulas of the connected components (a 0D cluster for sp, the repeat unit of a 1D chain for cs), which
-    are computed with :mod:`.topology` when ``component_formulas`` is not given — so a CIF whose sum formula
-    includes solvent is still recognised. When the sites carry no (or too few) H atoms, the non-H elements
-    are compared and a note says so. sp must also be in space group P2_1/c (No. 14), as the article states.
-    """
-    candidates: list[tuple[str, dict[str, float], bool]] = []
-    notes: list[str] = []
-    if structure.formula_sum:
-        candidates.append(("_chemical_formula_sum", parse_formula(structure.formula_sum), False))
-    missing_h = structure.disorder.missing_hydrogen or not any(s.element == "H" for s in structure.sites)
-    if missing_h:
-        notes.append("the atom sites lack H atoms: only non-H elements of the site-derived formulas are compared")
-    if structure.z:
-        candidates.append(("atom sites", composition_of(structure), missing_h))
-    if component_formulas is None:
-        from .topology import connected_components  # local import: topology depends on this module
-
-        component_formulas = [c.formula for c in connected_components(structure).classes]
-    for formula in component_formulas:
-        candidates.append((f"component {formula}", parse_formula(formula), missing_h))
-
-    mismatches: list[str] = []
-    for form, target in EXPECTED_FORMS.items():
-        hit = None
-        for source, comp, ignore_h in candidates:
-            diff = _compare(comp, target, ignore_h=ignore_h)
-            k = round(comp.get("Ti", 0.0) / target["Ti"])
-            if diff and k > 1 and not _compare({el: n / k for el, n in comp.items()}, target, ignore_h=ignore_h):
-                notes.append(f"{source} is {k} × the {form} formula (formula unit holds {k} clusters)")
-                diff = []
-            if not diff:
-                hit = source
-                break
-            if source in ("_chemical_formula_sum", "atom sites"):
-                mismatches.append(f"not {form}: {source} {format_formula(comp)} differs from {format_formula(target)}"
-                                  f" in {'; '.join(diff)}")
-        if hit is None:
-            continue
-        sg = EXPECTED_SPACE_GROUP[form]
-        if sg is not None and structure.space_group_number != sg[0]:
-            mismatches.append(f"not {form}: composition matches ({hit}) but the space group is "
-                              f"{structure.space_group} (No. {structure.space_group_number}), expected {sg[1]} "
-                              f"(No. {sg[0]})")
-            continue
-        if sg is None:
-            notes.append(f"{form}: the article states no space group, so only the composition was checked")
-        return FormMatch(form, hit, tuple(mismatches), tuple(notes))
-    if not candidates:
-        mismatches.append("no formula to compare: no _chemical_formula_sum, no Z and no components")
-    elif not any(m.startswith("not ") for m in mismatches):
-        mismatches.append("no component formula matches either form")
-    return FormMatch(None, None, tuple(mismatches), tuple(notes))

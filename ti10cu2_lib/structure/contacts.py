@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..provenance import Origin, computed_from
-from ..results import Result
-from .bonds import BondSet, find_bonds, neighbour_images
-from .cif import CrystalStructure
-from .geometry import RingSet, find_rings
-from .symmetry import locate, symmetry_code
-from .topology import Topology, connected_components
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.structure.bonds import BondSet, find_bonds, neighbour_images
+from ti10cu2_lib.structure.cif import CrystalStructure
+from ti10cu2_lib.structure.geometry import RingSet, find_rings
+from ti10cu2_lib.structure.symmetry import locate, symmetry_code
+from ti10cu2_lib.structure.topology import Topology, connected_components
 
 DEFAULT_MAX_H_CG = 3.0  # Å
 DEFAULT_MAX_GAMMA = 40.0  # degrees

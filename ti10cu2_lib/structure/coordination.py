@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..provenance import Origin, computed_from
-from ..results import Result
-from .bonds import METALS, BondSet, find_bonds
-from .cif import CrystalStructure
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.structure.bonds import METALS, BondSet, find_bonds
+from ti10cu2_lib.structure.cif import CrystalStructure
 
 DEFAULT_JAHN_TELLER_THRESHOLD = 2.30  # Å
 JAHN_TELLER_ELEMENTS = ("Cu",)

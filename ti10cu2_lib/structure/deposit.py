@@ -1,8 +1,9 @@
 """Importing the authors' deposited CIF(s): recognise which block is which form, validate, store as ``deposited``.
 
 A multi-block file is split; each block with atoms is matched against the two expected compositions
-(:func:`~ti10cu2_lib.structure.cif.expected_form`). A block that matches neither form is refused with the precise
-mismatches, unless ``force`` is given together with ``form`` (then it is stored with a warning in its source text).
+(:func:`~ti10cu2_lib.structure.recognition.expected_form`). A block that matches neither form is refused with the
+precise mismatches, unless ``force`` is given together with ``form`` (then it is stored with a warning in its
+source text).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import datasets
-from ..errors import InputError
-from ..provenance import Origin, Provenance
-from .cif import CrystalStructure, expected_form, load_cif_blocks
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.structure.cif import CrystalStructure, load_cif_blocks
+from ti10cu2_lib.structure.recognition import expected_form
 
 
 @dataclass(frozen=True)

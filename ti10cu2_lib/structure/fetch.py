@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ti10cu2_lib.core.errors import InputError
 
 CCDC_NUMBERS = (2277134, 2277142)
 # The public pages of the deposition and of the ESI. Today both answer with HTML (a download form), which the

@@ -15,12 +15,12 @@ from itertools import combinations
 
 import numpy as np
 
-from ..errors import InputError
-from ..provenance import Origin, computed_from
-from ..results import Result
-from .bonds import BondSet, find_bonds
-from .cif import CrystalStructure
-from .symmetry import code_for_position, parse_symmetry_code, position_from_code, symmetry_code
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.structure.bonds import BondSet, find_bonds
+from ti10cu2_lib.structure.cif import CrystalStructure
+from ti10cu2_lib.structure.symmetry import code_for_position, parse_symmetry_code, position_from_code, symmetry_code
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ import gemmi
 import numpy as np
 from scipy.spatial import ConvexHull, HalfspaceIntersection
 
-from ..errors import InputError
-from ..provenance import Origin, Provenance, computed_from
-from ..results import Result
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
+from ti10cu2_lib.core.results import Result
 
 NEEDLE_THRESHOLD = 2.0  # elongation L1/L2 at or above which a habit is needle/rod-like
 PLATE_THRESHOLD = 2.0  # flatness L2/L3 at or above which a habit is plate-like
@@ -247,7 +247,7 @@ def bfdh(cell: tuple[float, float, float, float, float, float] | gemmi.UnitCell,
 
 def bfdh_from_cif(path: str | Path, *, block: str | None = None, max_index: int = 3) -> Morphology:
     """BFDH morphology for the cell and space group of a CIF (atoms are not needed)."""
-    from .pxrd import _ops_of, _read_block  # same CIF handling as the PXRD simulation
+    from ti10cu2_lib.structure.pxrd import _ops_of, _read_block  # same CIF handling as the PXRD simulation
 
     path = Path(path)
     if not path.exists():

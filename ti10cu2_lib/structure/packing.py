@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 import gemmi
 import numpy as np
 
-from ..errors import InputError
-from ..provenance import Origin, computed_from
-from ..results import Result
-from .cif import CrystalStructure
-from .topology import Topology, connected_components
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.structure.cif import CrystalStructure
+from ti10cu2_lib.structure.topology import Topology, connected_components
 
 DEFAULT_SHELL_GAP = 0.5  # Å
 DEFAULT_MC_POINTS = 100_000

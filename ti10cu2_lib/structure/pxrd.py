@@ -48,9 +48,9 @@ from typing import Any
 import gemmi
 import numpy as np
 
-from ..errors import InputError
-from ..provenance import Origin, Provenance, computed_from
-from ..results import Result, to_jsonable
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
+from ti10cu2_lib.core.results import Result, to_jsonable
 
 CU_KA1 = 1.540562  # Å, Hölzer et al. 1997
 CU_KA2 = 1.544390  # Å, Hölzer et al. 1997

@@ -34,11 +34,11 @@ from numpy.polynomial import chebyshev
 from scipy.optimize import minimize_scalar
 from scipy.signal import find_peaks
 
-from ..errors import InputError
-from ..provenance import Origin, computed_from
-from ..readers_pxrd import PowderPattern
-from ..results import Result, to_jsonable
-from .pxrd import (
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result, to_jsonable
+from ti10cu2_lib.data.readers_pxrd import PowderPattern
+from ti10cu2_lib.structure.pxrd import (
     CU_KA1,
     IT92,
     Crystal,

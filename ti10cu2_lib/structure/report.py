@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..provenance import Origin, computed_from
-from ..results import Result
-from .bonds import DEFAULT_TOLERANCE, BondSet, find_bonds
-from .cif import CrystalStructure, FormMatch, expected_form, formula_of
-from .contacts import ContactSet, ch_pi_contacts
-from .coordination import Coordination, coordination
-from .geometry import RingSet, find_rings
-from .packing import Packing, packing
-from .topology import Topology, connected_components
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.structure.bonds import DEFAULT_TOLERANCE, BondSet, find_bonds
+from ti10cu2_lib.structure.cif import CrystalStructure, formula_of
+from ti10cu2_lib.structure.contacts import ContactSet, ch_pi_contacts
+from ti10cu2_lib.structure.coordination import Coordination, coordination
+from ti10cu2_lib.structure.geometry import RingSet, find_rings
+from ti10cu2_lib.structure.packing import Packing, packing
+from ti10cu2_lib.structure.recognition import FormMatch, expected_form
+from ti10cu2_lib.structure.topology import Topology, connected_components
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,7 +80,7 @@ def _timed_run(paths: list[str]) -> None:
     """Print the time (s) of every anatomy step for each CIF: ``python -m ti10cu2_lib.structure.report FILE…``."""
     import time
 
-    from .cif import load_cif
+    from ti10cu2_lib.structure.cif import load_cif
 
     def clock(times: dict[str, float], name: str, fn, *args, **kwargs):  # noqa: ANN001, ANN202
         t = time.perf_counter()

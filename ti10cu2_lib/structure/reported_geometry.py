@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import gemmi
 
-from ..provenance import Origin, computed_from
-from ..results import Result
-from .bonds import BondSet, find_bonds
-from .cif import CrystalStructure
-from .geometry import angles_at
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.structure.bonds import BondSet, find_bonds
+from ti10cu2_lib.structure.cif import CrystalStructure
+from ti10cu2_lib.structure.geometry import angles_at
 
 CU_O_MAX_DISTANCE = 3.0  # Å: bonds plus long Cu···O contacts (the article's range reaches 2.863 Å)
 

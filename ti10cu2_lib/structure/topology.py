@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..provenance import Origin, computed_from
-from ..results import Result
-from .bonds import METALS, Bond, BondSet, find_bonds
-from .cif import CrystalStructure, format_formula
-from .symmetry import locate
+from ti10cu2_lib.core.provenance import Origin, computed_from
+from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.structure.bonds import METALS, Bond, BondSet, find_bonds
+from ti10cu2_lib.structure.cif import CrystalStructure, format_formula
+from ti10cu2_lib.structure.symmetry import locate
 
 _INSTANCE_WORDS = {0: "molecule", 1: "chain", 2: "layer", 3: "framework"}
 

@@ -1,0 +1,239 @@
+"""Presenting numbers with their provenance: Markdown/HTML snippets and pandas tables for notebooks and dashboard.
+
+Nothing here computes a result; it only formats values that carry an :class:`~ti10cu2_lib.core.provenance.Origin`.
+
+- :func:`badge` — a coloured HTML badge for a provenance (``reported``, ``computed from reconstructed`` …).
+- :func:`value_md` — one value with unit, uncertainty, badge and source, as a :class:`Md` snippet (renders as
+  Markdown in Jupyter, is a plain ``str`` everywhere else).
+- :func:`reported_md` — a value of the article's registry (:mod:`.registry`) with its place in the article.
+- :func:`dataset_md` — what a dataset is, its provenance and, for reconstructed data, every assumption.
+- :func:`results_table` — a pandas table of results with ``provenance`` and ``source`` columns.
+- :func:`registry_table`, :func:`claims_table`, :func:`claims_summary`, :func:`provenance_legend` — tables.
+- :func:`style_provenance` — a pandas ``Styler`` colouring a table's provenance/status columns.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ti10cu2_lib.core.provenance import PROVENANCE_DESCRIPTIONS, Origin, Provenance
+from ti10cu2_lib.data.kinds import KINDS, Dataset
+from ti10cu2_lib.data.registry import Registry, ReportedValue, default_registry
+
+#: Badge colours per provenance (background); a derived label ("computed from X") takes the colour of X.
+PROVENANCE_COLORS: dict[str, str] = {
+    "reported": "#1b7837",
+    "reconstructed": "#e08214",
+    "deposited": "#2166ac",
+    "user": "#762a83",
+    "computed": "#4d4d4d",
+    "illustrative": "#b2182b",
+    "none": "#999999",
+}
+
+#: Colours of the claims-check statuses (see :mod:`.claims`).
+STATUS_COLORS: dict[str, str] = {
+    "reproduced": "#1b7837",
+    "not reproduced": "#b2182b",
+    "consistent by construction": "#e08214",
+    "consistent (arithmetic)": "#5aae61",
+    "inconsistent": "#b2182b",
+    "ambiguous in the article": "#9970ab",
+    "needs deposited CIF": "#2166ac",
+    "not checkable": "#999999",
+    "recorded": "#4d4d4d",
+}
+
+
+class Md(str):
+    """A Markdown string that Jupyter renders as Markdown (and any other code treats as ``str``)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def __add__(self, other: object) -> Md:
+        return Md(str(self) + str(other))
+
+
+def join_md(*parts: str, sep: str = "\n\n") -> Md:
+    """Several snippets as one Markdown block (paragraphs by default)."""
+    return Md(sep.join(str(p) for p in parts if p))
+
+
+def provenance_text(item: Origin | Provenance | str) -> str:
+    """The badge text: ``reported``, ``computed from reconstructed`` … (an Origin's :meth:`Origin.label`)."""
+    if isinstance(item, Origin):
+        return item.label()
+    return str(item)
+
+
+def _colour_of(text: str) -> str:
+    root = text.split(" from ")[-1].split(" + ")[0].strip()
+    return PROVENANCE_COLORS.get(root, PROVENANCE_COLORS.get(text, "#4d4d4d"))
+
+
+def badge(item: Origin | Provenance | str) -> str:
+    """Inline HTML badge (white text on the provenance colour); the title attribute holds the source."""
+    text = provenance_text(item)
+    if isinstance(item, Origin):
+        tip = item.source
+    elif text in {p.value for p in Provenance}:
+        tip = PROVENANCE_DESCRIPTIONS[Provenance(text)]
+    else:
+        tip = text
+    return (f'<span title="{html.escape(tip, quote=True)}" style="background:{_colour_of(text)};color:white;'
+            f'border-radius:4px;padding:1px 6px;font-size:0.85em;white-space:nowrap">{html.escape(text)}</span>')
+
+
+def format_number(value: Any, fmt: str | None = None) -> str:
+    """A number for display: ``fmt`` (e.g. ``"{:.3f}"``) or 4 significant figures; lists and text as they are."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple | list):
+        return ", ".join(format_number(v, fmt) for v in value)
+    if isinstance(value, int) and fmt is None:
+        return str(value)
+    if isinstance(value, float | int):
+        if not math.isfinite(value):
+            return "—"
+        if fmt:
+            return fmt.format(value)
+        return f"{value:.4g}"
+    return str(value)
+
+
+def value_md(label: str, value: Any, unit: str = "", *, origin: Origin, uncertainty: float | None = None,
+             fmt: str | None = None, source: bool = True) -> Md:
+    """``**label**: value ± u unit [badge] — source`` as Markdown (inline HTML badge)."""
+    text = format_number(value, fmt)
+    if uncertainty is not None and math.isfinite(uncertainty):
+        text += f" ± {format_number(uncertainty, fmt)}"
+    if unit and unit not in ("1", "text", "formula", "count"):
+        text += f" {unit}"
+    tail = f" — <small>{html.escape(origin.source)}</small>" if source else ""
+    return Md(f"**{label}**: {text} {badge(origin)}{tail}")
+
+
+def reported_md(id: str, form: str = "both", *, label: str | None = None, fmt: str | None = None,
+                registry: Registry | None = None, notes: bool = True) -> Md:
+    """A registry value (``reported``) with its place in the article and, when ``notes``, its ambiguity notes."""
+    entry = (registry or default_registry()).get(id, form)
+    out = value_md(label or entry.quantity, entry.value, entry.unit, origin=entry.origin, fmt=fmt)
+    if entry.basis == "derived":
+        out = out + " <small>(derived arithmetically from printed numbers)</small>"
+    if notes and entry.notes:
+        out = out + f"<br><small>⚠ {html.escape(entry.notes)}</small>"
+    return out
+
+
+def dataset_md(dataset: Dataset, *, assumptions: bool = True) -> Md:
+    """What a dataset is (kind, form), its provenance badge, source and — when ``assumptions`` — the assumptions
+    of the forward model that made it (reconstructed / illustrative data)."""
+    info = KINDS.get(dataset.kind)
+    what = info.description if info else dataset.kind
+    lines = [f"**{what}**{f' ({dataset.form})' if dataset.form else ''} {badge(dataset.origin)} — "
+             f"<small>{html.escape(dataset.origin.source)}</small>"]
+    if assumptions and dataset.assumptions:
+        lines.append("<details><summary>assumptions of this dataset</summary>\n\n"
+                     + "\n".join(f"- {html.escape(a)}" for a in dataset.assumptions) + "\n\n</details>")
+    return Md("\n\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One result for :func:`results_table`."""
+
+    quantity: str
+    value: Any
+    unit: str
+    origin: Origin
+    uncertainty: float | None = None
+    form: str | None = None
+    note: str = ""
+
+
+def results_table(rows: Iterable[Row | Mapping[str, Any]], *, fmt: str | None = None) -> pd.DataFrame:
+    """Rows (``Row`` or dicts with the same keys) as a table: form, quantity, value, ±, unit, provenance, source, note.
+
+    Values are formatted as text (``fmt`` or 4 significant figures) so that mixed kinds sit in one column.
+    """
+    out = []
+    for row in rows:
+        r = row if isinstance(row, Row) else Row(**row)
+        out.append({"form": r.form or "", "quantity": r.quantity, "value": format_number(r.value, fmt),
+                    "±": "" if r.uncertainty is None else format_number(r.uncertainty, fmt), "unit": r.unit,
+                    "provenance": provenance_text(r.origin), "source": r.origin.source, "note": r.note})
+    return pd.DataFrame(out, columns=["form", "quantity", "value", "±", "unit", "provenance", "source", "note"])
+
+
+def registry_table(registry: Registry | None = None, *, ids: Sequence[str] | None = None,
+                   forms: Sequence[str] | None = None) -> pd.DataFrame:
+    """Reported values (all, or ``ids`` in that order) for ``forms``: id, form, quantity, value, unit, basis,
+    provenance (always ``reported``), source and notes."""
+    registry = registry or default_registry()
+    entries: list[ReportedValue] = list(registry.values)
+    if ids is not None:
+        order = {id_: i for i, id_ in enumerate(ids)}
+        entries = sorted((e for e in entries if e.id in order), key=lambda e: order[e.id])
+    if forms is not None:
+        entries = [e for e in entries if e.form in forms or e.form == "both"]
+    return pd.DataFrame([{"id": e.id, "form": e.form, "quantity": e.quantity, "value": format_number(e.value),
+                          "unit": e.unit, "basis": e.basis, "provenance": str(Provenance.REPORTED),
+                          "source": e.source, "notes": e.notes} for e in entries])
+
+
+def claims_table(checks: Iterable[Any]) -> pd.DataFrame:
+    """The claims check (:func:`ti10cu2_lib.report.claims.check_claims`) as a table, one row per check."""
+    return pd.DataFrame([{"id": c.id, "form": c.form, "quantity": c.quantity, "reported": format_number(c.reported),
+                          "computed": format_number(c.computed), "unit": c.unit,
+                          "tolerance": "" if c.tolerance is None else format_number(c.tolerance),
+                          "status": str(c.status), "data provenance": c.data_provenance, "method": c.method,
+                          "note": c.note} for c in checks])
+
+
+def claims_summary(checks: Iterable[Any]) -> pd.DataFrame:
+    """How many checks have each status, with what the status means for a reader."""
+    meaning = {
+        "reproduced": "computed from user/deposited data, agrees",
+        "not reproduced": "computed, disagrees (or our reconstruction disagrees: a bug)",
+        "consistent by construction": "computed from reconstructed data made from this number: not evidence",
+        "consistent (arithmetic)": "follows from other reported numbers",
+        "inconsistent": "contradicted by other reported numbers",
+        "ambiguous in the article": "the article admits more than one reading",
+        "needs deposited CIF": "structural: import the authors' CIF to compute it",
+        "not checkable": "no data to check against",
+        "recorded": "text/conditions: nothing to compute",
+    }
+    counts: dict[str, int] = {}
+    for c in checks:
+        counts[str(c.status)] = counts.get(str(c.status), 0) + 1
+    return pd.DataFrame([{"status": s, "count": n, "meaning": meaning.get(s, "")}
+                         for s, n in sorted(counts.items(), key=lambda kv: -kv[1])])
+
+
+def provenance_legend() -> pd.DataFrame:
+    """Every provenance with its meaning (the README's table)."""
+    return pd.DataFrame([{"provenance": str(p), "meaning": d} for p, d in PROVENANCE_DESCRIPTIONS.items()])
+
+
+def style_provenance(frame: pd.DataFrame, columns: Sequence[str] = ("provenance", "data provenance", "status")):
+    """A pandas ``Styler`` with the provenance/status cells coloured (for HTML display in notebooks)."""
+
+    def colour(value: Any) -> str:
+        text = str(value)
+        c = STATUS_COLORS.get(text) or (_colour_of(text) if text else None)
+        return f"background-color:{c};color:white" if c else ""
+
+    present = [c for c in columns if c in frame.columns]
+    styler = frame.style
+    if present:
+        styler = styler.map(colour, subset=present)
+    return styler.hide(axis="index")

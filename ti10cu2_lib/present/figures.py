@@ -1,0 +1,188 @@
+"""Shared figures (HoloViews, Bokeh backend) used by both the notebooks and the dashboard.
+
+Each function takes a dataset and/or a result and returns a HoloViews object; nothing is computed here beyond
+drawing what the result says (fit lines are evaluated from the result's own parameters). Every title carries the
+data provenance, so a figure never loses where its numbers come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401  (loads the Bokeh backend without notebook output)
+import numpy as np
+
+from ti10cu2_lib.analysis.band_edges import REDOX_COUPLES, BandEdges
+from ti10cu2_lib.analysis.conductivity import ConductivityResult
+from ti10cu2_lib.analysis.mott_schottky import MottSchottkyResult, inverse_square_capacitance
+from ti10cu2_lib.analysis.photocatalysis import CO2ReductionResult
+from ti10cu2_lib.analysis.photocurrent import PhotocurrentResult
+from ti10cu2_lib.analysis.tauc import TaucResult, absorption_spectrum, tauc_ordinate
+from ti10cu2_lib.analysis.uvvis import UVVisResult
+from ti10cu2_lib.core.provenance import Origin
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.readers import HC_EV_NM
+
+FORM_COLORS = {"sp": "#1f77b4", "cs": "#d62728"}  # one colour per form, everywhere
+WIDTH, HEIGHT = 520, 340
+_COMMON = {"width": WIDTH, "height": HEIGHT, "tools": ["hover"], "show_grid": True}
+
+
+def provenance_label(origin: Origin) -> str:
+    """Short text for a title: ``data: reconstructed`` / ``data: user`` …"""
+    return "data: " + "+".join(origin.root_provenances())
+
+
+def _title(what: str, form: str | None, origin: Origin) -> str:
+    return f"{what}{f' ({form})' if form else ''} — {provenance_label(origin)}"
+
+
+def _color(form: str | None) -> str:
+    return FORM_COLORS.get(form or "", "#444444")
+
+
+def uvvis_figure(dataset: Dataset, result: UVVisResult | None = None) -> hv.Overlay:
+    """Absorbance vs wavelength (nm) with the band maxima marked."""
+    frame = dataset.frame
+    curve = hv.Curve((frame["wavelength_nm"], frame["absorbance"]), "wavelength (nm)", "absorbance").opts(
+        color=_color(dataset.form))
+    layers = [curve]
+    if result is not None:
+        layers += [hv.VLine(p).opts(color="grey", line_dash="dashed") for p in result.peaks_nm]
+        layers += [hv.Text(p, float(frame["absorbance"].max()) * 1.02, f"{p:.0f} nm", fontsize=9)
+                   for p in result.peaks_nm]
+    return hv.Overlay(layers).opts(title=_title("UV-vis in CHCl3", dataset.form, dataset.origin), **_COMMON)
+
+
+def tauc_figure(dataset: Dataset, result: TaucResult) -> hv.Overlay:
+    """Tauc plot of a DRS dataset with the shaded fit window, the edge line extrapolated to Eg and Eg marked."""
+    energy, absorption, _ = absorption_spectrum(dataset)
+    tauc_y = tauc_ordinate(energy, absorption, result.transition)
+    lo, hi = result.fit_window_eV
+    eg = result.band_gap_eV
+    ylabel = "(F(R)·hν)^(1/n)" if result.absorption == "kubelka_munk" else "(A·hν)^(1/n)"
+    dims = ("photon energy (eV)", ylabel)
+    curve = hv.Curve((energy, tauc_y), *dims).opts(color=_color(dataset.form))
+    x_line = np.linspace(eg - 0.1, hi + 0.1, 50)
+    layers = [curve, hv.VSpan(lo, hi).opts(color="orange", alpha=0.2),
+              hv.Curve((x_line, result.edge_slope_per_eV * x_line + result.edge_intercept), *dims).opts(
+                  color="black", line_dash="dashed"),
+              hv.VLine(eg).opts(color="black", line_width=1)]
+    if result.baseline_slope_per_eV is not None:
+        layers.append(hv.Curve((x_line, result.baseline_slope_per_eV * x_line + result.baseline_intercept),
+                               *dims).opts(
+            color="grey", line_dash="dotted"))
+    top = float(np.nanmax(tauc_y))
+    layers.append(hv.Text(eg, top * 0.9, f" Eg = {eg:.3f} ± {result.band_gap_uncertainty_eV:.3f} eV",
+                          halign="left", fontsize=10))
+    title = _title(f"Tauc ({result.transition})", dataset.form, result.origin)
+    return hv.Overlay(layers).opts(title=title, ylim=(0, top * 1.05), xlim=(max(1.5, eg - 0.8), eg + 1.5), **_COMMON)
+
+
+def mott_schottky_figure(dataset: Dataset, result: MottSchottkyResult) -> hv.Overlay:
+    """1/C² vs potential per frequency (vs the measurement reference) with each fitted line."""
+    frame = dataset.frame
+    layers = []
+    palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"]
+    dims = (f"E (V vs {result.reference_electrode})", "1/C² (F⁻²)")
+    for i, fit in enumerate(result.frequencies):
+        part = frame[frame["frequency_Hz"] == fit.frequency_Hz]
+        y = inverse_square_capacitance(part["capacitance_F"].to_numpy())
+        color = palette[i % len(palette)]
+        layers.append(hv.Scatter((part["potential_V"], y), *dims, label=f"{fit.frequency_Hz:g} Hz").opts(
+            color=color, size=3))
+        x = np.linspace(fit.intercept_V, fit.fit_window_V[1], 20)
+        layers.append(hv.Curve((x, fit.slope * (x - fit.intercept_V)), *dims).opts(color="black", line_dash="dashed",
+                                                                             line_width=1))
+    title = _title(f"Mott–Schottky, E_fb {result.flat_band_V_vs_NHE:+.3f} V vs NHE", dataset.form, result.origin)
+    return hv.Overlay(layers).opts(title=title, legend_position="top_left", **_COMMON)
+
+
+def band_diagram_figure(bands: Sequence[BandEdges], products: Sequence[str] = ("CO", "HCOOH", "HCHO", "CH3OH",
+                                                                                  "CH4", "H2")) -> hv.Overlay:
+    """CB/VB of each form (V vs NHE, more negative = up) beside the CO2-reduction potentials at the bands' pH.
+
+    Few glyphs on purpose (two Segments, one Labels per text size) so that it redraws quickly.
+    """
+    dims = ["x", "potential (V vs NHE)", "x1", "y1"]
+    edges, edge_labels, gap_labels = [], [], []
+    for i, b in enumerate(bands):
+        x0, x1 = i * 1.5, i * 1.5 + 1.0
+        for level, name in ((b.conduction_band_V_vs_NHE, "CB"), (b.valence_band_V_vs_NHE, "VB")):
+            edges.append((x0, level, x1, level, _color(b.form)))
+            edge_labels.append(((x0 + x1) / 2, level, f"{name} {level:+.2f} V"))
+        gap_labels.append(((x0 + x1) / 2, (b.conduction_band_V_vs_NHE + b.valence_band_V_vs_NHE) / 2,
+                           f"{b.form}: Eg {b.band_gap_eV:.2f} eV"))
+    x_end = len(bands) * 1.5 + 1.2
+    ph = bands[0].pH if bands else 7.0
+    shown = sorted((c for c in REDOX_COUPLES if c.product in products), key=lambda c: c.potential_V_vs_NHE(ph))
+    couples = [(-0.2, c.potential_V_vs_NHE(ph), x_end + 0.1, c.potential_V_vs_NHE(ph)) for c in shown]
+    # couple labels alternate between two columns so close potentials stay legible
+    couple_labels = [(x_end - 0.9 * (i % 2), c.potential_V_vs_NHE(ph), f"{c.product} {c.potential_V_vs_NHE(ph):+.2f}")
+                     for i, c in enumerate(shown)]
+    label_dims = ["x", "potential (V vs NHE)"]
+    layers = [
+        hv.Segments(couples, dims).opts(color="grey", line_dash="dotted", line_width=1),
+        hv.Segments(edges, dims, "color").opts(color="color", line_width=4),
+        hv.Labels(edge_labels, label_dims, "text").opts(text_font_size="9pt", text_baseline="bottom",
+                                                        text_color="black"),
+        hv.Labels(gap_labels, label_dims, "text").opts(text_font_size="10pt", text_color="black"),
+        hv.Labels(couple_labels, label_dims, "text").opts(text_font_size="8pt", text_align="right",
+                                                          text_color="dimgrey"),
+    ]
+    provenance = ", ".join(f"{b.form} {'+'.join(b.origin.root_provenances())}" for b in bands)
+    return hv.Overlay(layers).opts(title=f"Band edges, pH {ph:g} — data: {provenance}", invert_yaxis=True,
+                                   xaxis=None, ylabel="potential (V vs NHE)", xlim=(-0.2, x_end + 0.1),
+                                   width=WIDTH, height=HEIGHT + 60)
+
+
+def iv_figure(dataset: Dataset, result: ConductivityResult, blank: Dataset | None = None) -> hv.Overlay:
+    """I–V (pA) with the least-squares line, and the blank trace when given."""
+    frame = dataset.frame
+    scale = 1e12
+    dims = ("voltage (V)", "current (pA)")
+    points = hv.Scatter((frame["voltage_V"], frame["current_A"] * scale), *dims,
+                        label=f"crystal ({dataset.form})").opts(color=_color(dataset.form), size=4)
+    v = np.linspace(frame["voltage_V"].min(), frame["voltage_V"].max(), 10)
+    line = hv.Curve((v, (result.conductance_S * v + result.intercept_A) * scale), *dims, label="fit").opts(
+        color="black", line_dash="dashed")
+    layers = [points, line]
+    if blank is not None:
+        layers.append(hv.Scatter((blank.frame["voltage_V"], blank.frame["current_A"] * scale), *dims,
+                                 label="blank (no crystal)").opts(color="grey", size=3))
+    title = _title(f"I–V, σ = {result.conductivity_S_per_m:.2e} S/m", dataset.form, result.origin)
+    return hv.Overlay(layers).opts(title=title, legend_position="top_left", **_COMMON)
+
+
+def co2_figure(dataset: Dataset, result: CO2ReductionResult) -> hv.Overlay:
+    """Yields (µmol/g) vs irradiation time (h) per product, with the fitted production rates."""
+    frame = dataset.frame
+    layers = []
+    markers = {"CH4": "circle", "CO": "square", "H2": "triangle"}
+    for product, found in result.products.items():
+        column = f"{product}_umol_per_g"
+        layers.append(hv.Curve((frame["time_h"], frame[column]), "irradiation time (h)", "yield (µmol/g)",
+                               label=f"{product}: {found.final_yield_umol_per_g:g} µmol/g").opts(
+                                   color=_color(dataset.form), line_dash="solid" if product == "CH4" else "dashed"))
+        layers.append(hv.Scatter((frame["time_h"], frame[column]), "irradiation time (h)", "yield (µmol/g)").opts(
+            color=_color(dataset.form), marker=markers.get(product, "diamond"), size=7))
+    return hv.Overlay(layers).opts(title=_title("CO2 photoreduction", dataset.form, result.origin),
+                                   legend_position="top_left", **_COMMON)
+
+
+def photocurrent_figure(dataset: Dataset, result: PhotocurrentResult | None = None) -> hv.Overlay:
+    """Current (nA) vs time (s) with the detected light-on/off edges."""
+    frame = dataset.frame
+    layers = [hv.Curve((frame["time_s"], frame["current_A"] * 1e9), "time (s)", "current (nA)").opts(
+        color=_color(dataset.form))]
+    if result is not None:
+        layers += [hv.VLine(e.time_s).opts(color="gold" if e.direction == "on" else "grey", line_dash="dotted")
+                   for e in result.edges]
+    origin = result.origin if result is not None else dataset.origin
+    return hv.Overlay(layers).opts(title=_title("Transient photocurrent", dataset.form, origin), **_COMMON)
+
+
+def wavelength_to_energy(wavelength_nm: np.ndarray) -> np.ndarray:
+    """Photon energy (eV) of a wavelength (nm): E = hc/λ."""
+    return HC_EV_NM / np.asarray(wavelength_nm, dtype=float)

@@ -1,0 +1,250 @@
+"""Shared structure and sensitivity figures (HoloViews, Bokeh backend) for the notebooks and the dashboard.
+
+Same conventions as :mod:`ti10cu2_lib.present.figures`: every function takes results (never files), draws what the
+result says without re-analysing, and puts the data provenance in the title (``data: user``, ``data:
+reconstructed`` …). Units: 2θ in degrees, distances in Å, energies in eV.
+
+- :func:`pxrd_pattern_figure` — a simulated powder pattern (profile + sticks).
+- :func:`pxrd_patterns_figure` — several simulated patterns overlaid (e.g. random powder vs preferred orientation).
+- :func:`pxrd_comparison_figure` — measured vs calculated pattern after the scale/background fit, difference curve
+  below, observed peaks marked (matched / unmatched).
+- :func:`centroid_figure` — centroids of the packing units in a supercell, projected down a lattice direction.
+- :func:`neighbour_shells_figure` — centroid–centroid distances with the neighbour-shell counts.
+- :func:`bfdh_forms_figure` — BFDH forms on the habit and their share of the surface.
+- :func:`habit_extents_figure` — BFDH extents L1 ≥ L2 ≥ L3 (relative to L3) of several crystals side by side.
+- :func:`tauc_sensitivity_figure` — band gap against fit-window centre for each exponent and window width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401  (loads the Bokeh backend without notebook output)
+import numpy as np
+
+from ti10cu2_lib.core.provenance import Origin
+from ti10cu2_lib.present.figures import HEIGHT, WIDTH, provenance_label
+from ti10cu2_lib.report.sensitivity import TaucSensitivity
+from ti10cu2_lib.structure.cif import CrystalStructure
+from ti10cu2_lib.structure.morphology import Morphology
+from ti10cu2_lib.structure.packing import Packing, supercell_centroids
+from ti10cu2_lib.structure.pxrd import PxrdPattern
+from ti10cu2_lib.structure.pxrd_compare import PxrdComparison
+
+_COMMON = {"width": WIDTH, "height": HEIGHT, "tools": ["hover"], "show_grid": True}
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+TWO_THETA = "2θ (°)"
+
+
+def _title(what: str, *origins: Origin) -> str:
+    labels = []
+    for origin in origins:
+        label = provenance_label(origin)
+        if label not in labels:
+            labels.append(label)
+    return f"{what} — {'; '.join(labels)}"
+
+
+# ---------------------------------------------------------------------------------------------------- PXRD
+def pxrd_pattern_figure(pattern: PxrdPattern, *, label: str | None = None, sticks: bool = True,
+                        color: str = PALETTE[0]) -> hv.Overlay:
+    """Simulated profile (maximum 100) with the reflection sticks (strongest 100) beneath it; hover shows hkl."""
+    name = label or pattern.structure.get("name", "structure")
+    profile = hv.Curve((pattern.grid, pattern.profile), TWO_THETA, "intensity (max 100)", label=name).opts(
+        color=color, line_width=1.5)
+    layers = [profile]
+    if sticks and len(pattern.two_theta):
+        inside = (pattern.two_theta >= pattern.grid[0]) & (pattern.two_theta <= pattern.grid[-1])
+        hkl = [" ".join(str(int(v)) for v in row) for row in pattern.hkl[inside]]
+        data = {"two_theta": pattern.two_theta[inside], "intensity": pattern.intensity[inside], "hkl": hkl,
+                "d": pattern.d[inside]}
+        layers.append(hv.Spikes(data, kdims=[hv.Dimension("two_theta", label=TWO_THETA)],
+                                vdims=["intensity", "hkl", "d"]).opts(color="black", alpha=0.5, line_width=1,
+                                                                      tools=["hover"]))
+    s = pattern.settings
+    po = "random powder" if s.po_hkl is None else f"March–Dollase ({' '.join(map(str, s.po_hkl))}), r = {s.po_r:g}"
+    title = _title(f"Simulated PXRD of {name} (λ {s.wavelength:g} Å, FWHM {s.fwhm:g}°, {po})", pattern.origin)
+    return hv.Overlay(layers).opts(title=title, legend_position="top_right", **_COMMON)
+
+
+def pxrd_patterns_figure(patterns: Mapping[str, PxrdPattern], *, offset: float = 0.0) -> hv.Overlay:
+    """Several simulated profiles on one plot, each ``offset`` (intensity units) above the previous one."""
+    if not patterns:
+        raise ValueError("no patterns to draw")
+    layers = []
+    for i, (label, pattern) in enumerate(patterns.items()):
+        layers.append(hv.Curve((pattern.grid, pattern.profile + i * offset), TWO_THETA, "intensity (max 100)",
+                               label=label).opts(color=PALETTE[i % len(PALETTE)], line_width=1.5))
+    origins = [p.origin for p in patterns.values()]
+    return hv.Overlay(layers).opts(title=_title("Simulated PXRD", *origins), legend_position="top_right", **_COMMON)
+
+
+def pxrd_comparison_figure(comparison: PxrdComparison, *, difference_offset: float | None = None) -> hv.Overlay:
+    """Measured (grey points) vs fitted calculated pattern (red), background (dotted) and the difference (blue)
+    drawn below; observed peaks marked green when matched to a calculated line, black × when not."""
+    fit = comparison.fit
+    x, obs, calc, bg = fit["two_theta"], fit["observed"], fit["calculated"], fit["background"]
+    diff = obs - calc
+    offset = difference_offset if difference_offset is not None else float(obs.min() - 0.1 * np.ptp(obs)
+                                                                           - diff.max())
+    ylabel = "intensity (counts)"
+    layers = [
+        hv.Scatter((x, obs), TWO_THETA, ylabel, label="measured").opts(color="#777777", size=2),
+        hv.Curve((x, calc), TWO_THETA, ylabel, label=f"calculated (Rwp {comparison.rwp:.1f} %)").opts(
+            color="#d62728", line_width=1),
+        hv.Curve((x, bg), TWO_THETA, ylabel, label="background").opts(color="#444444", line_dash="dotted"),
+        hv.Curve((x, diff + offset), TWO_THETA, ylabel, label="measured − calculated").opts(color="#1f77b4",
+                                                                                            line_width=1),
+    ]
+    matched = [m for m in comparison.matches if m["matched"]]
+    unmatched = [m for m in comparison.matches if not m["matched"]]
+    top = float(obs.max())
+    if matched:
+        layers.append(hv.Scatter(([m["two_theta_obs"] for m in matched], [top * 1.04] * len(matched)), TWO_THETA,
+                                 ylabel, label=f"matched peaks ({len(matched)})").opts(
+            color="#2ca02c", marker="inverted_triangle", size=7))
+    if unmatched:
+        layers.append(hv.Scatter(([m["two_theta_obs"] for m in unmatched], [top * 1.04] * len(unmatched)),
+                                 TWO_THETA, ylabel, label=f"unmatched peaks ({len(unmatched)})").opts(
+            color="black", marker="x", size=8))
+    po = "" if comparison.po_hkl is None else (f", March–Dollase ({' '.join(map(str, comparison.po_hkl))}) "
+                                               f"r = {comparison.po_r:.2f}")
+    title = _title(f"PXRD comparison: {comparison.n_matched}/{len(comparison.matches)} peaks matched, "
+                   f"zero {comparison.zero_shift:+.3f}°{po}", comparison.origin)
+    return hv.Overlay(layers).opts(title=title, legend_position="right", width=WIDTH + 260, height=HEIGHT + 40,
+                                   tools=["hover"], show_grid=True)
+
+
+# ---------------------------------------------------------------------------------------------------- packing
+def _projection_basis(structure: CrystalStructure, along: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Two orthonormal Cartesian vectors spanning the plane perpendicular to lattice direction ``along``."""
+    axis = structure.orth @ np.asarray(along, dtype=float)
+    axis /= np.linalg.norm(axis)
+    trial = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = trial - axis * (trial @ axis)
+    e1 /= np.linalg.norm(e1)
+    return e1, np.cross(axis, e1)
+
+
+def centroid_figure(packing: Packing, structure: CrystalStructure, *, repeats: tuple[int, int, int] = (3, 3, 3),
+                    along: Sequence[int] | None = None, label: str | None = None) -> hv.Overlay:
+    """Centroids of the packing units in a ``repeats`` supercell, seen down the lattice direction ``along``
+    ([u v w]; default: the stacking direction, i.e. the shortest lattice vector). Colour = unit in the cell."""
+    if along is None:
+        along = packing.stacking.direction if packing.stacking is not None else (0, 0, 1)
+    e1, e2 = _projection_basis(structure, along)
+    points = supercell_centroids(packing, structure, repeats)
+    xyz = np.array([p["xyz"] for p in points]).reshape(-1, 3)
+    units = [p["unit"] for p in points]
+    layers = []
+    for k in sorted(set(units)):
+        sel = np.array([u == k for u in units])
+        layers.append(hv.Scatter((xyz[sel] @ e1, xyz[sel] @ e2), "x (Å)", "y (Å)", label=f"unit {k + 1}").opts(
+            color=PALETTE[k % len(PALETTE)], size=10, alpha=0.8))
+    dims = {0: "0D molecules", 1: "1D chain repeat units"}.get(packing.unit_dimensionality, "units")
+    name = label or structure.name
+    uvw = " ".join(str(int(v)) for v in along)
+    title = _title(f"{name}: centroids of {dims} ({'×'.join(map(str, repeats))} cells) down [{uvw}]",
+                   packing.origin)
+    return hv.Overlay(layers).opts(title=title, data_aspect=1, legend_position="right", width=WIDTH + 80,
+                                   height=HEIGHT + 60, tools=["hover"], show_grid=True)
+
+
+def neighbour_shells_figure(packing: Packing, *, label: str | None = None, label_shells: int = 4) -> hv.Overlay:
+    """Centroid–centroid distances (Å) from one unit, one spike per neighbour, shells shaded; the first
+    ``label_shells`` shells are labelled with their neighbour count and the cumulative count."""
+    d = np.asarray(packing.neighbour_distances, dtype=float)
+    name = label or packing.unit_formula
+    dims = (hv.Dimension("distance", label="centroid–centroid distance (Å)"), "neighbour")
+    layers = [hv.Spikes((d, np.ones_like(d)), *dims).opts(color="black", line_width=2)]
+    for i, shell in enumerate(packing.shells):
+        layers.append(hv.VSpan(shell.r_min - 0.1, shell.r_max + 0.1).opts(color=PALETTE[i % len(PALETTE)],
+                                                                          alpha=0.15))
+        if i < label_shells:
+            layers.append(hv.Text(shell.mean, 1.1 + 0.12 * (i % 2), f"{shell.count:g} (Σ {shell.cumulative:g})",
+                                  fontsize=8))
+    title = _title(f"{name}: neighbour shells", packing.origin)
+    return hv.Overlay(layers).opts(title=title, ylim=(0, 1.35), yaxis=None, width=WIDTH, height=HEIGHT - 60,
+                                   xlabel="centroid–centroid distance (Å); labels: neighbours in the shell (Σ so far)")
+
+
+# ---------------------------------------------------------------------------------------------------- BFDH
+def _hkl(f) -> str:
+    return "{" + " ".join(str(v) for v in f.hkl) + "}"
+
+
+def bfdh_forms_figure(morphology: Morphology, *, n: int = 8, label: str | None = None) -> hv.Bars:
+    """Share of the BFDH surface (%) of the ``n`` most important forms on the habit, with d_eff in the hover."""
+    forms = morphology.leading_forms(n)
+    data = [(_hkl(f), 100.0 * f.area_fraction, f.d, f.multiplicity) for f in forms]
+    bars = hv.Bars(data, hv.Dimension("form", label="form {h k l}"),
+                   [hv.Dimension("area", label="surface share (%)"), hv.Dimension("d_eff", label="d_eff (Å)"),
+                    "faces"])
+    name = label or "crystal"
+    title = _title(f"BFDH {name}: {morphology.habit}, L1/L3 = {morphology.aspect_ratio:.2f}", morphology.origin)
+    return bars.opts(title=title, color="#8c8c8c", width=WIDTH, height=HEIGHT, tools=["hover"], show_grid=True)
+
+
+def habit_extents_figure(morphologies: Mapping[str, Morphology]) -> hv.Bars:
+    """BFDH extents L1, L2, L3 of each crystal relative to its own L3 (1 = as thick as it is thin)."""
+    if not morphologies:
+        raise ValueError("no morphologies to draw")
+    data = []
+    for name, m in morphologies.items():
+        l1, l2, l3 = m.extents
+        for axis, value in (("L1", l1), ("L2", l2), ("L3", l3)):
+            data.append((f"{name} ({m.habit})", axis, value / l3))
+    bars = hv.Bars(data, ["crystal", "axis"], hv.Dimension("extent", label="extent / L3"))
+    title = _title("BFDH habit: extents along the principal axes", *(m.origin for m in morphologies.values()))
+    return bars.opts(title=title, width=WIDTH + 120, height=HEIGHT, tools=["hover"], show_grid=True,
+                     multi_level=True, xrotation=0)
+
+
+# ---------------------------------------------------------------------------------------------------- Tauc scan
+def tauc_sensitivity_figure(scan: TaucSensitivity, *, reported_eV: float | None = None,
+                            reported_label: str = "reported") -> hv.Overlay:
+    """Band gap (eV) against the centre of the fit window, one series per exponent and window width, ± its
+    uncertainty; the automatic window is a star; ``reported_eV`` (the article's value) a dashed line.
+    Failed fits are left out; poorly linear fits are drawn hollow."""
+    layers = []
+    series: dict[tuple[str, float | None], list] = {}
+    for row in scan.rows:
+        if row.band_gap_eV is None or row.window_eV is None:
+            continue
+        key = (row.transition, row.width_eV)
+        series.setdefault(key, []).append(row)
+    dims = (hv.Dimension("centre", label="fit-window centre (eV)"), hv.Dimension("Eg", label="band gap Eg (eV)"))
+    markers = {"direct": "circle", "indirect": "square"}
+    for i, ((transition, width), rows) in enumerate(sorted(series.items(), key=lambda kv: (kv[0][0],
+                                                                                            kv[0][1] or 0.0))):
+        centre = [0.5 * (r.window_eV[0] + r.window_eV[1]) for r in rows]
+        gap = [r.band_gap_eV for r in rows]
+        err = [r.band_gap_uncertainty_eV or 0.0 for r in rows]
+        color = PALETTE[i % len(PALETTE)]
+        automatic = width is None
+        name = f"{transition}, automatic window" if automatic else f"{transition}, width {width:g} eV"
+        good = [r.linear_quality == "good" for r in rows]
+        layers.append(hv.ErrorBars((centre, gap, err), dims[0], [dims[1], "err"]).opts(color=color))
+        if not automatic:
+            layers.append(hv.Curve((centre, gap), *dims).opts(color=color, alpha=0.5))
+        if any(good):
+            layers.append(hv.Scatter(([c for c, g in zip(centre, good, strict=True) if g],
+                                      [e for e, g in zip(gap, good, strict=True) if g]), *dims, label=name).opts(
+                color=color, marker="star" if automatic else markers.get(transition, "circle"),
+                size=14 if automatic else 8))
+        if not all(good):
+            layers.append(hv.Scatter(([c for c, g in zip(centre, good, strict=True) if not g],
+                                      [e for e, g in zip(gap, good, strict=True) if not g]), *dims,
+                                     label=f"{name} (poorly linear)").opts(
+                color="white", line_color=color, marker="star" if automatic else markers.get(transition, "circle"),
+                size=14 if automatic else 8))
+    if reported_eV is not None:
+        layers.append(hv.HLine(reported_eV).opts(color="black", line_dash="dashed", line_width=1))
+        layers.append(hv.Text(min((0.5 * (r.window_eV[0] + r.window_eV[1]) for r in scan.rows if r.window_eV),
+                                  default=2.0), reported_eV, f" {reported_label} {reported_eV:g} eV",
+                              halign="left", valign="bottom", fontsize=9))
+    form = f" ({scan.form})" if scan.form else ""
+    title = _title(f"Tauc band gap vs fit window{form}", scan.origin)
+    return hv.Overlay(layers).opts(title=title, legend_position="right", width=WIDTH + 340, height=HEIGHT + 40,
+                                   tools=["hover"], show_grid=True)

@@ -1,0 +1,108 @@
+"""Every property analysis of one form, run on the datasets in use (user > deposited > reconstructed).
+
+The one place where the per-form analyses are chained (e.g. band edges from the Mott–Schottky flat band and the
+Tauc band gap), shared by the claims check, the notebooks and the dashboard. Missing or invalid data do not stop
+the rest: the problem is recorded per kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ti10cu2_lib.analysis.band_edges import BandEdges, band_edges
+from ti10cu2_lib.analysis.composition import CompositionResult, composition_of
+from ti10cu2_lib.analysis.conductivity import ConductivityResult, analyse_iv
+from ti10cu2_lib.analysis.mott_schottky import MottSchottkyResult, analyse_mott_schottky
+from ti10cu2_lib.analysis.photocatalysis import CO2ReductionResult, analyse_co2_timecourse
+from ti10cu2_lib.analysis.photocurrent import PhotocurrentResult, analyse_photocurrent
+from ti10cu2_lib.analysis.tauc import TaucResult, analyse_tauc
+from ti10cu2_lib.analysis.uvvis import UVVisResult, analyse_uvvis
+from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.kinds import Dataset
+from ti10cu2_lib.data.registry import Registry, default_registry
+from ti10cu2_lib.structure.cif import load_cif
+from ti10cu2_lib.structure.reported_geometry import StructuralNumbers, structural_numbers
+
+PROPERTY_KINDS = ("uvvis_solution", "drs", "mott_schottky", "iv", "iv_blank", "co2_timecourse", "photocurrent")
+
+
+@dataclass(frozen=True)
+class TaucOptions:
+    """Choices of the Tauc analysis (the article states none of them)."""
+
+    transition: str = "direct"
+    method: str = "axis"
+    window_eV: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class FormAnalysis:
+    """All property results of one form; ``problems`` maps a data kind to why it could not be analysed."""
+
+    form: str
+    composition: CompositionResult
+    datasets: Mapping[str, Dataset]
+    uvvis: UVVisResult | None = None
+    tauc: TaucResult | None = None
+    mott_schottky: MottSchottkyResult | None = None
+    bands: BandEdges | None = None
+    conductivity: ConductivityResult | None = None
+    co2: CO2ReductionResult | None = None
+    photocurrent: PhotocurrentResult | None = None
+    structure: StructuralNumbers | None = None
+    problems: Mapping[str, str] = field(default_factory=dict)
+
+
+def form_datasets(form: str, kinds: tuple[str, ...] = PROPERTY_KINDS) -> tuple[dict[str, Dataset], dict[str, str]]:
+    """The datasets in use for ``form`` and, for kinds that could not be loaded, the reason."""
+    found: dict[str, Dataset] = {}
+    problems: dict[str, str] = {}
+    for kind in kinds:
+        try:
+            found[kind] = datasets.load(form, kind)
+        except InputError as exc:
+            problems[kind] = str(exc)
+    return found, problems
+
+
+def analyse_form(form: str, data: Mapping[str, Dataset] | None = None, *, tauc: TaucOptions = TaucOptions(),
+                 band_offset_V: float = 0.0, registry: Registry | None = None) -> FormAnalysis:
+    """Run every property analysis of ``form`` on ``data`` (default: the datasets in use)."""
+    registry = registry or default_registry()
+    problems: dict[str, str] = {}
+    if data is None:
+        data, problems = form_datasets(form)
+    results: dict[str, object] = {}
+
+    def attempt(name: str, kind: str, run) -> None:
+        if kind not in data:
+            return
+        try:
+            results[name] = run(data[kind])
+        except InputError as exc:
+            problems[kind] = str(exc)
+
+    attempt("uvvis", "uvvis_solution", analyse_uvvis)
+    attempt("tauc", "drs", lambda d: analyse_tauc(d, transition=tauc.transition, method=tauc.method,
+                                                   window=tauc.window_eV))
+    attempt("mott_schottky", "mott_schottky", analyse_mott_schottky)
+    attempt("conductivity", "iv", lambda d: analyse_iv(d, blank=data.get("iv_blank")))
+    attempt("co2", "co2_timecourse", analyse_co2_timecourse)
+    attempt("photocurrent", "photocurrent", analyse_photocurrent)
+    ms, gap = results.get("mott_schottky"), results.get("tauc")
+    if ms is not None and gap is not None:
+        results["bands"] = band_edges(ms.flat_band_V_vs_NHE, gap.band_gap_eV, flat_band_origin=ms.origin,
+                                      band_gap_origin=gap.origin, offset_V=band_offset_V,
+                                      flat_band_uncertainty_V=ms.flat_band_uncertainty_V,
+                                      band_gap_uncertainty_eV=gap.band_gap_uncertainty_eV, form=form)
+    deposited = datasets.deposited_structure(form)
+    if deposited is not None:
+        path, block, origin = deposited
+        try:
+            results["structure"] = structural_numbers(load_cif(path, block or None, origin=origin))
+        except InputError as exc:
+            problems["structure"] = str(exc)
+    return FormAnalysis(form=form, composition=composition_of(form, registry), datasets=dict(data),
+                        problems=problems, **results)

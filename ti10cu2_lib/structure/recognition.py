@@ -1,0 +1,101 @@
+"""Which {Ti10Cu2} form a crystal structure is: its sum formula (and space group) against the article's.
+
+A block is recognised from ``_chemical_formula_sum``, from the formula of its atom sites, or from the formulas of
+its connected components (:mod:`.topology`), so a CIF whose sum formula includes solvent is still recognised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ti10cu2_lib.structure.cif import CrystalStructure, composition_of, format_count, format_formula, parse_formula
+from ti10cu2_lib.structure.topology import connected_components
+
+#: The {Ti10Cu2} sum formulas (article, Experimental section; sal = C7H4O3 dianion): sp per cluster, cs per repeat
+#: unit of the chain.
+EXPECTED_FORMS: dict[str, dict[str, float]] = {
+    "sp": {"C": 74, "H": 92, "Cu": 2, "O": 50, "Ti": 10},
+    "cs": {"C": 72, "H": 84, "Cu": 2, "O": 48, "Ti": 10},
+}
+#: Space group (International Tables number) stated in the article; cs has none in the text.
+EXPECTED_SPACE_GROUP: dict[str, tuple[int, str] | None] = {"sp": (14, "P2_1/c"), "cs": None}
+
+
+
+
+@dataclass(frozen=True)
+class FormMatch:
+    """Which {Ti10Cu2} form a block is (``form`` is ``'sp'``, ``'cs'`` or ``None``), and why."""
+
+    form: str | None
+    matched_by: str | None  # which formula matched: "_chemical_formula_sum", "atom sites", "component …"
+    mismatches: tuple[str, ...]  # precise reasons each form did not match
+    notes: tuple[str, ...] = ()
+
+
+def _compare(found: Mapping[str, float], expected: Mapping[str, float], *, ignore_h: bool) -> list[str]:
+    out = []
+    for el in sorted(set(found) | set(expected)):
+        if ignore_h and el == "H":
+            continue
+        f, e = found.get(el, 0.0), expected.get(el, 0.0)
+        if abs(f - e) > 0.05:
+            out.append(f"{el} {format_count(f)} (expected {format_count(e)})")
+    return out
+
+
+def expected_form(structure: CrystalStructure, component_formulas: Iterable[str] | None = None) -> FormMatch:
+    """Recognise the {Ti10Cu2} form of a block from its sum formula.
+
+    Tried in order: ``_chemical_formula_sum``; the formula of the atom sites per formula unit; and the
+    formulas of the connected components (a 0D cluster for sp, the repeat unit of a 1D chain for cs), which
+    are computed with :mod:`.topology` when ``component_formulas`` is not given — so a CIF whose sum formula
+    includes solvent is still recognised. When the sites carry no (or too few) H atoms, the non-H elements
+    are compared and a note says so. sp must also be in space group P2_1/c (No. 14), as the article states.
+    """
+    candidates: list[tuple[str, dict[str, float], bool]] = []
+    notes: list[str] = []
+    if structure.formula_sum:
+        candidates.append(("_chemical_formula_sum", parse_formula(structure.formula_sum), False))
+    missing_h = structure.disorder.missing_hydrogen or not any(s.element == "H" for s in structure.sites)
+    if missing_h:
+        notes.append("the atom sites lack H atoms: only non-H elements of the site-derived formulas are compared")
+    if structure.z:
+        candidates.append(("atom sites", composition_of(structure), missing_h))
+    if component_formulas is None:
+        component_formulas = [c.formula for c in connected_components(structure).classes]
+    for formula in component_formulas:
+        candidates.append((f"component {formula}", parse_formula(formula), missing_h))
+
+    mismatches: list[str] = []
+    for form, target in EXPECTED_FORMS.items():
+        hit = None
+        for source, comp, ignore_h in candidates:
+            diff = _compare(comp, target, ignore_h=ignore_h)
+            k = round(comp.get("Ti", 0.0) / target["Ti"])
+            if diff and k > 1 and not _compare({el: n / k for el, n in comp.items()}, target, ignore_h=ignore_h):
+                notes.append(f"{source} is {k} × the {form} formula (formula unit holds {k} clusters)")
+                diff = []
+            if not diff:
+                hit = source
+                break
+            if source in ("_chemical_formula_sum", "atom sites"):
+                mismatches.append(f"not {form}: {source} {format_formula(comp)} differs from {format_formula(target)}"
+                                  f" in {'; '.join(diff)}")
+        if hit is None:
+            continue
+        sg = EXPECTED_SPACE_GROUP[form]
+        if sg is not None and structure.space_group_number != sg[0]:
+            mismatches.append(f"not {form}: composition matches ({hit}) but the space group is "
+                              f"{structure.space_group} (No. {structure.space_group_number}), expected {sg[1]} "
+                              f"(No. {sg[0]})")
+            continue
+        if sg is None:
+            notes.append(f"{form}: the article states no space group, so only the composition was checked")
+        return FormMatch(form, hit, tuple(mismatches), tuple(notes))
+    if not candidates:
+        mismatches.append("no formula to compare: no _chemical_formula_sum, no Z and no components")
+    elif not any(m.startswith("not ") for m in mismatches):
+        mismatches.append("no component formula matches either form")
+    return FormMatch(None, None, tuple(mismatches), tuple(notes))
