@@ -58,6 +58,7 @@ export: $(VENV)/.installed-dev $(VIEWER_JS)
 
 # dashboard and structure benchmarks (ratios against peers measured in the same run)
 bench: $(VENV)/.installed-dev $(VIEWER_JS)
+	$(BIN)/python benchmarks/bench_cli_startup.py
 	$(BIN)/python benchmarks/bench_structure.py
 	$(BIN)/python benchmarks/bench_dashboard.py
 

@@ -32,7 +32,7 @@ def _claims(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("claims", help="every reported number and claim vs what our code computes")
+    p = subparsers.add_parser("claims")
     p.add_argument("--status", choices=[s.value for s in Status], default=None, help="show only this status")
     add_json_flag(p)
     p.set_defaults(func=_claims)

@@ -7,13 +7,14 @@ import dataclasses
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.results import to_jsonable
-from ti10cu2_lib.data import datasets
-from ti10cu2_lib.data.kinds import Dataset
-from ti10cu2_lib.data.readers import read_dataset
+from ti10cu2_lib.data.kinds import FORMS, KINDS
+
+if TYPE_CHECKING:
+    from ti10cu2_lib.data.kinds import Dataset
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
@@ -37,9 +38,9 @@ def add_input_args(parser: argparse.ArgumentParser, kind: str, *, x_unit: bool =
                    y_kinds: Sequence[str] | None = None) -> None:
     """FILE (optional: without it the dataset registered for --form is used) plus --form and unit flags."""
     parser.add_argument("file", nargs="?", metavar="FILE",
-                        help=f"{datasets.KINDS[kind].description}; columns {datasets.KINDS[kind].columns}. "
+                        help=f"{KINDS[kind].description}; columns {KINDS[kind].columns}. "
                              "Omit to use the dataset registered for --form (user > deposited > reconstructed)")
-    parser.add_argument("--form", choices=datasets.FORMS, default=None,
+    parser.add_argument("--form", choices=FORMS, default=None,
                         help="which form: the default dataset to use without FILE, or the label of FILE")
     parser.add_argument("--units", action="append", metavar="QUANTITY=UNIT",
                         help="units the header does not state, e.g. potential=mV, current=nA")
@@ -52,6 +53,10 @@ def add_input_args(parser: argparse.ArgumentParser, kind: str, *, x_unit: bool =
 
 def input_dataset(args: argparse.Namespace, metadata: Mapping[str, Any] | None = None) -> Dataset:
     """The dataset a command works on: FILE (provenance user) or the registered dataset for --form (sp)."""
+
+    from ti10cu2_lib.data import datasets
+    from ti10cu2_lib.data.readers import read_dataset
+
     kind = args.data_kind
     if args.file:
         units = parse_units(getattr(args, "units", None))

@@ -23,8 +23,7 @@ def _composition(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "composition", help="sum formula, molar mass, elemental analysis, charge balance, TGA oxide residue",
+    p = subparsers.add_parser("composition",
         description="Composition of the formula the article prints for each form (sal = C7H4O3, salicylate "
                     "dianion; IUPAC/CIAAW 2021 abridged atomic weights). Both forms when FORM is omitted "
                     "(JSON keyed by form); one form gives the flat result.")

@@ -1,4 +1,4 @@
-"""``ti10cu2 data list|add|remove|reconstruct`` and ``ti10cu2 reported``."""
+"""``ti10cu2 data list|add|remove|reconstruct``: which dataset is used for each (form, kind), and your own files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import argparse
 
 from ti10cu2_lib.commands.common import add_json_flag, emit, parse_units
 from ti10cu2_lib.data import datasets
-from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.forward.reconstruct import DEFAULT_SEED, reconstruct_all
 
 
@@ -66,21 +65,8 @@ def _data_reconstruct(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reported(args: argparse.Namespace) -> int:
-    registry = default_registry()
-    values = [v.to_dict() for v in registry.values]
-    if args.form:
-        values = [v for v in values if v["form"] in (args.form, "both")]
-    payload = {"values": values, "claims": [vars(c) for c in registry.claims],
-               "provenance": {"provenance": "reported",
-                              "source": "Meng et al., Inorg. Chem. Front. 2023, 10, 5694 (data/reported.toml)"}}
-    rows = [{"id": v["id"], "form": v["form"], "value": v["value"], "unit": v["unit"], "source": v["source"][:50]}
-            for v in values]
-    return emit(args, payload, rows)
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
-    data = subparsers.add_parser("data", help="list, add or regenerate the datasets (with provenance)")
+    data = subparsers.add_parser("data")
     sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
 
     p = sub.add_parser("list", help="which file is used for each form and kind, and why")
@@ -110,8 +96,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     add_json_flag(p)
     p.set_defaults(func=_data_reconstruct)
-
-    p = subparsers.add_parser("reported", help="every number the article reports, with its source")
-    p.add_argument("--form", choices=datasets.FORMS, default=None)
-    add_json_flag(p)
-    p.set_defaults(func=_reported)

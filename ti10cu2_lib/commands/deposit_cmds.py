@@ -49,7 +49,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("import-cif", help="validate the authors' CIF and store it as provenance 'deposited'")
+    p = subparsers.add_parser("import-cif")
     p.add_argument("file", help="the deposited CIF (CCDC 2277134 / 2277142), single- or multi-block")
     p.add_argument("--form", choices=("sp", "cs"), default=None, help="which form the block is (default: recognise)")
     p.add_argument("--block", default=None, help="import only this data block")
@@ -57,6 +57,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.set_defaults(func=_import)
 
-    p = subparsers.add_parser("fetch-structures", help="try to download the deposited CIFs (fails fast offline)")
+    p = subparsers.add_parser("fetch-structures")
     add_json_flag(p)
     p.set_defaults(func=_fetch)

@@ -122,8 +122,7 @@ def _bands(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``mott-schottky``, ``conductivity`` and ``bands`` subcommands."""
-    ms = subparsers.add_parser(
-        "mott-schottky", help="flat-band potential (V vs NHE) and carrier type from Mott–Schottky data",
+    ms = subparsers.add_parser("mott-schottky",
         description="Straight-line fit of 1/C² vs E per frequency (automatic depletion-region window unless "
                     "--window), x-intercept converted to V vs NHE, mean over frequencies.")
     add_input_args(ms, "mott_schottky")
@@ -146,8 +145,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(ms)
     ms.set_defaults(func=_mott_schottky)
 
-    cond = subparsers.add_parser(
-        "conductivity", help="conductivity (S/m) from the slope of a single-crystal I–V sweep",
+    cond = subparsers.add_parser("conductivity",
         description="σ = G·L/A with G the least-squares I–V slope; ohmic check; comparison with a blank sweep.")
     add_input_args(cond, "iv")
     cond.add_argument("--length-mm", dest="length_mm", type=float, default=None,
@@ -163,8 +161,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(cond)
     cond.set_defaults(func=_conductivity)
 
-    bands = subparsers.add_parser(
-        "bands", help="CB/LUMO and VB/HOMO (V vs NHE) of both forms and which CO2 products they allow",
+    bands = subparsers.add_parser("bands",
         description="CB = E_fb + offset (the article: offset 0), VB = CB + Eg; thermodynamic feasibility of the "
                     "CO2-reduction half-reactions. Defaults: E_fb from the registered Mott–Schottky data, "
                     "Eg from a Tauc analysis of the registered DRS data.")

@@ -46,8 +46,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "export", help="write a self-contained offline site: dashboard (sp/cs embedded) + executed notebooks",
+    p = subparsers.add_parser("export",
         description="Writes OUTDIR/index.html (the dashboard with both forms' precomputed results; the sp/cs toggle "
                     "works in the browser with no server and no network), results.json, tables/*.csv and, when "
                     "notebooks/ has notebooks and nbconvert is installed, notebooks/*.html executed from a clean "

@@ -65,8 +65,7 @@ def _tauc(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``uvvis`` and ``tauc`` subcommands."""
-    uvvis = subparsers.add_parser(
-        "uvvis", help="UV-vis band maxima in nm and eV (article Fig. 3: 310 and 365 nm)",
+    uvvis = subparsers.add_parser("uvvis",
         description="Band maxima of a UV-vis absorbance spectrum: local maxima refined by a parabola, or with "
                     "--deconvolve the centres of Gaussian bands in photon energy; each with its standard error.")
     common.add_input_args(uvvis, "uvvis_solution", x_unit=True)
@@ -75,8 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_json_flag(uvvis)
     uvvis.set_defaults(func=_uvvis)
 
-    tauc = subparsers.add_parser(
-        "tauc", help="optical band gap from a Tauc plot of diffuse reflectance (article Fig. S20)",
+    tauc = subparsers.add_parser("tauc",
         description="Band gap from (F(R)·hν)^(1/n) (Kubelka–Munk) or (A·hν)^(1/n) against hν, n = 1/2 direct "
                     "allowed, n = 2 indirect allowed. The fit window is chosen automatically (the straightest stretch "
                     "of the steepest rise) unless --window is given.")

@@ -46,8 +46,7 @@ def _photocurrent(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "co2", help="CO2 photoreduction: production rates, final yields, electron balance and selectivity",
+    p = subparsers.add_parser("co2",
         description="Rates (µmol g⁻¹ h⁻¹) by linear least squares through the origin (standard errors), final "
                     "yields, electrons consumed (CO 2, HCOOH 2, HCHO 4, CH3OH 6, CH4 8, H2 2 e⁻) and "
                     "electron-based selectivity.")
@@ -57,8 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.set_defaults(func=_co2)
 
-    p = subparsers.add_parser(
-        "photocurrent", help="transient photocurrent: light edges, amplitude per cycle, rise/decay times",
+    p = subparsers.add_parser("photocurrent",
         description="Edges are detected from the current (step filter) unless --light-on/--light-off give the "
                     "schedule. The embedded default is ILLUSTRATIVE (the article gives no numbers).")
     add_input_args(p, "photocurrent")

@@ -106,8 +106,7 @@ def _morphology(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "pxrd", help="simulated powder X-ray pattern of a CIF (optionally compared with a measured pattern)",
+    p = subparsers.add_parser("pxrd",
         description="Simulated PXRD as Mercury does by default (pseudo-Voigt, FWHM 0.1° 2θ, laboratory "
                     "Lorentz–polarisation, no absorption, no background); every convention is printed.")
     p.add_argument("file", metavar="FILE", help="CIF file")
@@ -139,7 +138,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.set_defaults(func=_pxrd)
 
-    m = subparsers.add_parser("morphology", help="BFDH crystal morphology (faces, growth rates, habit) of a CIF",
+    m = subparsers.add_parser("morphology",
                               description="Bravais–Friedel–Donnay–Harker morphology from the cell and space group: "
                                           "reflection conditions applied, growth rate ∝ 1/d.")
     m.add_argument("file", metavar="FILE", help="CIF file")

@@ -27,7 +27,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("serve", help="serve the dashboard with Panel (embedded default data)")
+    p = subparsers.add_parser("serve")
     p.add_argument("--port", type=int, default=5006)
     p.add_argument("--address", default="127.0.0.1", help="interface to listen on (default: this machine only)")
     p.add_argument("--num-procs", type=int, default=1, help="worker processes (sessions are not shared across them)")

@@ -62,13 +62,13 @@ def _provenance_line(payload: dict) -> str:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the structure subcommands."""
-    p = subparsers.add_parser("structure", help="summary of a CIF: cell, space group, formula, components",
+    p = subparsers.add_parser("structure",
                               description="Cell, space group, Z, formula, atoms per cell, connected components "
                                           "(0D molecules / 1D chains …), {Ti10Cu2} form recognition, warnings.")
     _common(p)
     p.set_defaults(func=cmd_structure)
 
-    p = subparsers.add_parser("bonds", help="bonds by covalent radii (Cordero 2008) + tolerance",
+    p = subparsers.add_parser("bonds",
                               description="Bonds by the rule d ≤ r1 + r2 + tolerance (Cordero 2008 radii). "
                                           "Each bond once: label1, label2, symop (CIF n_klm of label2), distance (Å).")
     _common(p)
@@ -77,14 +77,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="list the long metal···O/N contacts (beyond the bond cut-off, up to 3.0 Å) instead")
     p.set_defaults(func=cmd_bonds)
 
-    p = subparsers.add_parser("angles", help="bond angles at one atom",
-                              description="Every angle X–centre–Y over the bonds of the centre atom (degrees).")
+    p = subparsers.add_parser("angles",
+        description="Every angle X–centre–Y over the bonds of the centre atom (degrees).")
     _common(p)
     p.add_argument("--center", "--centre", dest="center", required=True, metavar="LABEL", help="centre atom label")
     p.add_argument("--long-contacts", action="store_true", help="include long metal···O/N contacts")
     p.set_defaults(func=cmd_angles)
 
-    p = subparsers.add_parser("planes", help="least-squares planes and interplanar angles",
+    p = subparsers.add_parser("planes",
                               description="One least-squares plane (SVD) per --atoms group; angles between all "
                                           "pairs of planes (0–90°). Atoms: LABEL or LABEL@n_klm.")
     _common(p, tolerance=False)
@@ -92,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="comma-separated atoms of one plane (repeat for more planes)")
     p.set_defaults(func=cmd_planes)
 
-    p = subparsers.add_parser("contacts", help="C–H···π contacts (PLATON convention)",
+    p = subparsers.add_parser("contacts",
                               description="C–H···π contacts: H···Cg < 3.0 Å and angle(Cg→H, ring normal) < 40°; "
                                           "intra-/inter-molecular (or -chain) relation.")
     _common(p)
@@ -101,7 +101,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="limit of the angle between Cg→H and the ring normal (40°)")
     p.set_defaults(func=cmd_contacts)
 
-    p = subparsers.add_parser("coordination", help="metal coordination spheres and O bridging modes (μ)",
+    p = subparsers.add_parser("coordination",
                               description="Donors of every metal (Cu split short/long at the Jahn–Teller threshold) "
                                           "and μ1/μ2/μ3 of every O.")
     _common(p)
@@ -109,7 +109,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="Cu short/long split (default 2.30 Å)")
     p.set_defaults(func=cmd_coordination)
 
-    p = subparsers.add_parser("packing", help="centroid packing, neighbour shells, stacking, packing coefficient",
+    p = subparsers.add_parser("packing",
                               description="Centroids of the molecules (or chain repeat units), neighbour shells, "
                                           "stacking direction and the packing coefficient (Monte-Carlo, fixed seed).")
     _common(p)

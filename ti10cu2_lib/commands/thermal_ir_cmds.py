@@ -42,8 +42,7 @@ def _tga(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "ir", help="IR bands, carboxylate νas/νs and Δν (Deacon–Phillips), Ti–O bands",
+    p = subparsers.add_parser("ir",
         description="Bands by prominence; νas(COO⁻) in 1510–1650 and νs(COO⁻) in 1360–1450 cm⁻¹; coordination "
                     "mode from Δν (Deacon & Phillips, Coord. Chem. Rev. 1980, 33, 227). No embedded default: "
                     "the article gives no IR numbers.")
@@ -58,8 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.set_defaults(func=_ir)
 
-    p = subparsers.add_parser(
-        "tga", help="TGA: DTG, mass-loss steps, residue vs 10 TiO2 + 2 CuO, loss up to 300 °C",
+    p = subparsers.add_parser("tga",
         description="Compares the residue with the oxide residue of the formula of --form (both forms when "
                     "omitted). No embedded default: the article gives no TGA numbers.")
     add_input_args(p, "tga")

@@ -1,0 +1,29 @@
+"""``ti10cu2 reported``: every number the article reports, with its place in the article."""
+
+from __future__ import annotations
+
+import argparse
+
+from ti10cu2_lib.commands.common import add_json_flag, emit
+from ti10cu2_lib.data.kinds import FORMS
+from ti10cu2_lib.data.registry import default_registry
+
+
+def _reported(args: argparse.Namespace) -> int:
+    registry = default_registry()
+    values = [v.to_dict() for v in registry.values]
+    if args.form:
+        values = [v for v in values if v["form"] in (args.form, "both")]
+    payload = {"values": values, "claims": [vars(c) for c in registry.claims],
+               "provenance": {"provenance": "reported",
+                              "source": "Meng et al., Inorg. Chem. Front. 2023, 10, 5694 (data/reported.toml)"}}
+    rows = [{"id": v["id"], "form": v["form"], "value": v["value"], "unit": v["unit"], "source": v["source"][:50]}
+            for v in values]
+    return emit(args, payload, rows)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("reported")
+    p.add_argument("--form", choices=FORMS, default=None)
+    add_json_flag(p)
+    p.set_defaults(func=_reported)
