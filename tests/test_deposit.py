@@ -85,6 +85,20 @@ def test_import_refuses_a_foreign_cif_with_precise_mismatches_and_stores_nothing
     assert proc.returncode == 2 and "--force" in proc.stderr
 
 
+def test_cli_refuses_the_sp_formula_with_one_ti_atom_and_claims_stay_uncomputed(tmp_path, isolated_user_data):
+    """The attack: sp's sum formula and P2_1/c declared, one Ti site. Nothing is stored; claims stay 'needs CIF'."""
+    lines = SYNTHETIC_SP.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("Ti1 "))
+    bad = tmp_path / "one_ti.cif"
+    bad.write_text("\n".join(lines[: first + 1]) + "\n")
+    proc = run_cli("import-cif", str(bad))
+    assert proc.returncode == 2 and "atoms missing or a wrong Z" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert not (isolated_user_data / "manifest.json").exists()
+    checks = {(c.id, c.form): c for c in check_claims()}
+    assert checks[("space_group", "sp")].status == Status.NEEDS_CIF
+
+
 def test_force_imports_with_a_warning_in_the_source(reference_data):
     cod = reference_data / "cif" / "COD_1501469_Cu_carboxyphenylazo_barbiturate.cif"
     imported = import_cif(cod, form="cs", force=True)
@@ -102,7 +116,9 @@ def test_import_with_the_other_form_requested_is_refused():
 def test_deposited_structure_makes_geometry_claims_computable(tmp_path, shift, expected):
     cif = tmp_path / "deposited_like.cif"
     cif.write_text(synthetic_cu_site_cif([d + shift for d in SP_LIKE], SP_ANGLES), encoding="utf-8")
-    import_cif(cif)
+    with pytest.raises(InputError, match="neither Z nor any connected component confirms"):
+        import_cif(cif)  # one Cu site is not the sp cluster, whatever its declared formula
+    import_cif(cif, form="sp", force=True)
     checks = {(c.id, c.form): c for c in check_claims()}
     for id in ("cu_o_min", "cu_o_max", "cu_o_mean", "cu_o_ome_1", "cu_o_ome_2"):
         assert checks[(id, "sp")].status == expected, checks[(id, "sp")]

@@ -256,11 +256,43 @@ def test_synthetic_sp_composition_is_recognised_as_sp():
     st = load_cif(SYNTHETIC_SP)
     match = expected_form(st)
     assert match.form == "sp"
-    assert match.matched_by == "_chemical_formula_sum"
+    assert match.matched_by == "atom sites"
+
+
+def _only_first_sites(path: Path, tmp_path: Path, keep: int) -> Path:
+    """The fixture with all but its first ``keep`` atom sites removed (formula and space group still declared)."""
+    lines = path.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("Ti1 "))
+    out = tmp_path / f"{path.stem}_first{keep}.cif"
+    out.write_text("\n".join(lines[: first + keep]) + "\n")
+    return out
+
+
+def test_a_declared_formula_without_the_atoms_is_not_recognised(tmp_path):
+    """The sum formula and P2_1/c of sp with one Ti site (an attack on import-cif): refused, saying why."""
+    match = expected_form(load_cif(_only_first_sites(SYNTHETIC_SP, tmp_path, 1)))
+    assert match.form is None
+    text = " | ".join(match.mismatches)
+    assert "not sp: atom sites (per formula unit, Z = 4) Ti" in text
+    assert "although _chemical_formula_sum matches" in text
+
+
+def test_a_wrong_z_is_caught_by_the_site_count(tmp_path):
+    text = SYNTHETIC_SP.read_text().replace("_cell_formula_units_Z            4", "_cell_formula_units_Z 2")
+    path = tmp_path / "synthetic_sp_z2.cif"
+    path.write_text(text)
+    match = expected_form(load_cif(path))
+    # 2 × the formula per "formula unit": recognised as a multiple, with a note, never silently
+    assert match.form == "sp" and any("2 × the sp formula" in n for n in match.notes)
+    text = SYNTHETIC_SP.read_text().replace("_cell_formula_units_Z            4", "_cell_formula_units_Z 8")
+    path.write_text(text)
+    match = expected_form(load_cif(path))
+    assert match.form is None and any("Ti 5 (expected 10)" in m for m in match.mismatches)
 
 
 def test_sp_composition_in_the_wrong_space_group_is_not_sp(tmp_path):
     text = SYNTHETIC_SP.read_text().replace("_space_group_IT_number           14", "_space_group_IT_number 2")
+    text = text.replace("_cell_formula_units_Z            4", "_cell_formula_units_Z 2")
     text = text.replace("'P 1 21/c 1'", "'P -1'").replace("'-x, y+1/2, -z+1/2'\n", "").replace(
         "'x, -y+1/2, z+1/2'\n", "")
     path = tmp_path / "synthetic_sp_wrong_sg.cif"
