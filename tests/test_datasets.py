@@ -76,3 +76,23 @@ def test_cli_add_then_list_shows_user_file(tmp_path):
     listing = run_cli("data", "list", "--json", check_json=True).json
     row = next(r for r in listing["datasets"] if r["form"] == "cs" and r["kind"] == "iv")
     assert row["provenance"] == "user" and row["source"] == "user file iv_cs.csv"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["cs", "iv", "data/default/iv_cs.csv", "--length-mm", "-3", "--area-mm2", "0.01"], "not a positive number"),
+    (["cs", "iv", "data/default/iv_cs.csv", "--length-mm", "0.5", "--area-mm2", "0"], "area"),
+    (["sp", "mott_schottky", "data/default/mott_schottky_sp.csv", "--reference", "Cu/CuSO4"],
+     "unknown reference electrode"),
+    (["sp", "drs", "TINY"], "drs analysis fails"),
+])
+def test_data_add_registers_only_what_analyses_cleanly(tmp_path, isolated_user_data, args, message):
+    """Files or dimensions that would make later commands crash or lie are refused at `data add`; nothing written."""
+    tiny = tmp_path / "tiny_reflectance.csv"
+    tiny.write_text("wavelength_nm,reflectance\n" + "".join(f"{w},1e-302\n" for w in range(250, 800)))
+    args = [str(tiny) if a == "TINY" else a for a in args]
+    proc = run_cli("data", "add", *args)
+    assert proc.returncode == 2, proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert message in proc.stderr.strip().splitlines()[-1]
+    assert not (isolated_user_data / "manifest.json").exists()
+    assert not (isolated_user_data / "files").exists() or not any((isolated_user_data / "files").iterdir())

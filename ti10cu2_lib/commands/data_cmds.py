@@ -6,7 +6,9 @@ import argparse
 
 from ti10cu2_lib.commands.common import add_json_flag, emit, parse_units
 from ti10cu2_lib.data import datasets
+from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.forward.reconstruct import DEFAULT_SEED, reconstruct_all
+from ti10cu2_lib.report.overview import check_dataset
 
 
 def _data_list(args: argparse.Namespace) -> int:
@@ -34,8 +36,11 @@ def _metadata(args: argparse.Namespace) -> dict:
 
 
 def _data_add(args: argparse.Namespace) -> int:
-    entry = datasets.add_user_file(args.form, args.kind, args.file, units=parse_units(args.units),
-                                   y_kind=args.y_kind, metadata=_metadata(args))
+    units, metadata = parse_units(args.units), _metadata(args)
+    dataset = read_dataset(args.file, args.kind, form=args.form, units=units, y_kind=args.y_kind, metadata=metadata)
+    check_dataset(dataset)  # register only what analyses cleanly (nothing is written when this raises)
+    entry = datasets.add_user_file(args.form, args.kind, args.file, units=units, y_kind=args.y_kind,
+                                   metadata=metadata)
     payload = {"registered": {k: v for k, v in entry.items() if not k.startswith("_")},
                "provenance": {"provenance": "user", "source": entry["source"]}}
     if args.json:

@@ -7,16 +7,20 @@ the rest: the problem is recorded per kind.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ti10cu2_lib.analysis.band_edges import BandEdges, band_edges
 from ti10cu2_lib.analysis.composition import CompositionResult, composition_of
 from ti10cu2_lib.analysis.conductivity import ConductivityResult, analyse_iv
+from ti10cu2_lib.analysis.ir import analyse_ir
 from ti10cu2_lib.analysis.mott_schottky import MottSchottkyResult, analyse_mott_schottky
 from ti10cu2_lib.analysis.photocatalysis import CO2ReductionResult, analyse_co2_timecourse
 from ti10cu2_lib.analysis.photocurrent import PhotocurrentResult, analyse_photocurrent
 from ti10cu2_lib.analysis.tauc import TaucResult, analyse_tauc
+from ti10cu2_lib.analysis.tga import analyse_tga
 from ti10cu2_lib.analysis.uvvis import UVVisResult, analyse_uvvis
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.data import datasets
@@ -106,3 +110,42 @@ def analyse_form(form: str, data: Mapping[str, Dataset] | None = None, *, tauc: 
             problems["structure"] = str(exc)
     return FormAnalysis(form=form, composition=composition_of(form, registry), datasets=dict(data),
                         problems=problems, **results)
+
+
+def _check_tga(dataset: Dataset) -> object:
+    registry = default_registry()
+    forms = [dataset.form] if dataset.form else ["sp", "cs"]
+    return analyse_tga(dataset, {form: composition_of(form, registry) for form in forms},
+                       solvent_loss_end_C=registry.value("tga_solvent_loss_end"))
+
+
+#: The analysis each measurement kind feeds, run with its defaults to check a file before it is registered.
+#: The blank I–V and the experimental powder pattern have no analysis of their own: reading them is the check.
+KIND_CHECKS: dict[str, Callable[[Dataset], object]] = {
+    "uvvis_solution": analyse_uvvis,
+    "drs": analyse_tauc,
+    "mott_schottky": analyse_mott_schottky,
+    "iv": analyse_iv,
+    "co2_timecourse": analyse_co2_timecourse,
+    "photocurrent": analyse_photocurrent,
+    "ir": analyse_ir,
+    "tga": _check_tga,
+}
+
+
+def check_dataset(dataset: Dataset) -> None:
+    """Run the analysis that ``dataset``'s kind feeds; raises :class:`InputError` when it cannot be analysed.
+
+    Any other failure of the analysis on this file (an overflow, a singular fit) is reported as an InputError
+    too: a file that cannot be analysed cleanly must not be registered.
+    """
+    check = KIND_CHECKS.get(dataset.kind)
+    if check is None:
+        return
+    try:
+        check(dataset)
+    except InputError:
+        raise
+    except (ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
+        raise InputError(f"the {dataset.kind} analysis fails on this file ({type(exc).__name__}: "
+                         f"{str(exc)[:80]})", fix="check the values and units of the file") from None

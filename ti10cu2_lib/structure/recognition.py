@@ -46,7 +46,7 @@ def _compare(found: Mapping[str, float], expected: Mapping[str, float], *, ignor
 
 
 def _difference(found: Mapping[str, float], target: Mapping[str, float], ignore_h: bool) -> tuple[list[str], int]:
-    """Element differences of ``found`` from ``target`` ([] when equal, also when ``found`` is k × ``target``), and k."""
+    """Differences of ``found`` from ``target`` by element ([] when equal or ``found`` = k × ``target``), and k."""
     diff = _compare(found, target, ignore_h=ignore_h)
     k = round(found.get("Ti", 0.0) / target["Ti"])
     if diff and k > 1 and not _compare({el: n / k for el, n in found.items()}, target, ignore_h=ignore_h):
