@@ -15,9 +15,12 @@ import panel as pn
 import pytest
 
 from dashboard import state as state_module
-from dashboard.layout import FormPanels, build_all_tabs, build_dashboard
+from dashboard.components import Context
+from dashboard.layout import build_all_tabs, build_dashboard
+from dashboard.panels import FormPanels
 from dashboard.state import UPLOAD_LIMIT_BYTES, DashboardState, default_analysis, safe_filename
-from dashboard.views import Context, claims_frame, keynumbers_section
+from dashboard.tabs.claims import claims_frame
+from dashboard.tabs.overview import keynumbers_section
 
 CIF_DIR = Path(__file__).resolve().parent / "data" / "cif"
 
@@ -219,8 +222,17 @@ def test_layout_builds_every_tab_without_a_display_error(state, static):
         assert "claims.csv" in ctx.tables and "ti10cu2_results.json" in ctx.tables
 
 
+def test_one_module_per_tab_in_page_order():
+    from dashboard.layout import TABS
+
+    assert [tab.TITLE for tab in TABS] == ["Overview", "Structure", "Supercrystal", "PXRD", "Optical",
+                                         "Band structure", "Conductivity", "CO2 & photocurrent", "Claims",
+                                         "Data & uploads"]
+    assert all(callable(tab.build) for tab in TABS)
+
+
 def test_formpanels_rebuild_only_changed_sections(state):
-    from dashboard import views
+    from dashboard.panels import ds_key
 
     ctx = Context()
     calls: list[str] = []
@@ -229,7 +241,7 @@ def test_formpanels_rebuild_only_changed_sections(state):
         calls.append(form)
         return [pn.pane.Markdown(form)]
 
-    panels = FormPanels(state, ctx, [(views.ds_key("iv"), build)], "test")
+    panels = FormPanels(state, ctx, [(ds_key("iv"), build)], "test")
     assert sorted(calls) == ["cs", "sp"]
     calls.clear()
     state.form = "cs"
@@ -263,7 +275,7 @@ def test_measured_powder_pattern_is_compared_with_the_structure(state, reference
     assert not isinstance(comparison, str) and comparison is not None, comparison
     assert comparison.n_matched > 10
     assert "user" in comparison.origin.root_provenances()
-    from dashboard.views import pxrd_section
+    from dashboard.tabs.pxrd import pxrd_section
 
     parts = pxrd_section(state, "cs", Context())
     assert not [p for p in parts if isinstance(p, pn.pane.Alert) and "could not" in str(p.object)]

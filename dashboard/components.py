@@ -1,0 +1,256 @@
+"""Building blocks shared by the dashboard's tabs: formatting, HTML tables with provenance badges, downloads, figures.
+
+Every function here takes the session's :class:`~dashboard.state.DashboardState` (or results from it) and returns
+text or Panel objects; numbers are formatted, never computed. Figures come from :mod:`ti10cu2_lib.present.figures`
+and :mod:`ti10cu2_lib.present.figures_structure`; provenance badges from :mod:`ti10cu2_lib.present.badges`
+(source text in the ``title`` attribute, shown on hover).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import panel as pn
+
+from ti10cu2_lib.core.provenance import Origin
+from ti10cu2_lib.data.kinds import KINDS
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present import figures
+from ti10cu2_lib.present.badges import badge, format_number
+
+from .state import FORM_DESCRIPTIONS, FORM_LABELS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
+
+MAX_TABLE_ROWS = 40  # rows shown per table in the page; the CSV download has all of them
+
+
+# ------------------------------------------------------------------------------------------------ context
+
+
+@dataclass
+class Context:
+    """How to build: live (served, with callbacks) or ``static`` (exported page: files linked, no Python)."""
+
+    static: bool = False
+    #: static export: file name → CSV/JSON text, written beside the page (tables/) by the exporter
+    tables: dict[str, str | bytes] = field(default_factory=dict)
+    #: (form, column) of every per-form panel, for the static toggle
+    form_holders: list[tuple[str, Any]] = field(default_factory=list)
+
+
+class Html(str):
+    """Text that is already HTML (not escaped again in tables)."""
+
+
+# ------------------------------------------------------------------------------------------------ formatting
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def number(value: Any, fmt: str | None = None, uncertainty: float | None = None, unit: str = "") -> str:
+    """``2.271 ± 0.012 eV`` (plain text)."""
+    text = format_number(value, fmt)
+    if uncertainty is not None and isinstance(uncertainty, int | float) and math.isfinite(uncertainty):
+        text += f" ± {format_number(abs(uncertainty), fmt.replace('+', '') if fmt else fmt)}"
+    if unit and unit not in ("1", "text", "formula", "count"):
+        text += f" {unit}"
+    return text
+
+
+def value_html(value: Any, *, origin: Origin | None, unit: str = "", uncertainty: float | None = None,
+               fmt: str | None = None, key: str = "", form: str = "") -> Html:
+    """A value with its provenance badge; ``data-key``/``data-form`` let tests and readers find it."""
+    text = number(value, fmt, uncertainty, unit)
+    prov = origin.label() if origin is not None else "none"
+    out = (f'<span class="ti-value" data-key="{esc(key)}" data-form="{esc(form)}" data-provenance="{esc(prov)}">'
+           f"{esc(text)}</span>")
+    return Html(out + (" " + badge(origin) if origin is not None else ""))
+
+
+def reported_html(id: str, form: str, fmt: str | None = None) -> Html:
+    """The article's value of registry entry ``id`` for ``form``, with its ``reported`` badge."""
+    try:
+        entry = default_registry().get(id, form)
+    except KeyError:
+        return Html("—")
+    fmt = fmt or ("{:g}" if isinstance(entry.value, float) else None)  # as printed: 2387.3, 4.1e-10
+    return value_html(entry.value, origin=entry.origin, unit=entry.unit, fmt=fmt, key=f"reported:{id}", form=form)
+
+
+def cell_html(value: Any) -> str:
+    if isinstance(value, Html):
+        return str(value)
+    if isinstance(value, Origin):
+        return badge(value)
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return esc(format_number(value))
+    return esc(value)
+
+
+def html_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *,
+               max_rows: int | None = MAX_TABLE_ROWS, css_class: str = "ti-table") -> str:
+    """An HTML table; Origin cells become badges (source on hover), Html cells are kept, the rest escaped."""
+    if not rows:
+        return "<p><em>(no rows)</em></p>"
+    columns = list(columns or rows[0].keys())
+    shown = rows if max_rows is None else rows[:max_rows]
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell_html(r.get(c))}</td>" for c in columns) + "</tr>" for r in shown)
+    more = (f"<p><small>{len(rows) - len(shown)} more row(s) in the CSV download.</small></p>"
+            if len(shown) < len(rows) else "")
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
+
+
+def csv_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Rows as a plain table for CSV: an Origin cell becomes its label plus a ``<column> source`` column."""
+    out = []
+    for row in rows:
+        flat: dict[str, Any] = {}
+        for key, value in row.items():
+            if isinstance(value, Origin):
+                flat[key] = value.label()
+                flat[f"{key} source"] = value.source
+            elif isinstance(value, Html):
+                flat[key] = _strip_tags(value)
+            else:
+                flat[key] = value if not isinstance(value, list | tuple) else format_number(value)
+        out.append(flat)
+    return pd.DataFrame(out)
+
+
+def _strip_tags(text: str) -> str:
+    plain = re.sub(r'<span title="[^"]*"[^>]*>([^<]*)</span>', r" [\1]", text)
+    return html.unescape(re.sub(r"<[^>]+>", "", plain)).strip()
+
+
+TABLE_CSS = """
+.ti-table {border-collapse: collapse; font-size: 13px; margin: 4px 0;}
+.ti-table th {background: #f0f0f0; text-align: left; padding: 3px 6px; border-bottom: 1px solid #bbb;}
+.ti-table td {padding: 3px 6px; border-bottom: 1px solid #e4e4e4; vertical-align: top;}
+.ti-keynums td:first-child {font-weight: 600;}
+.ti-value {font-variant-numeric: tabular-nums;}
+.ti-banner {padding: 6px 10px; border-radius: 4px; margin: 4px 0;}
+.ti-demo {background: #fdecea; border: 2px solid #b2182b; color: #7a0d1c; font-weight: 600;}
+.ti-note {background: #f6f6f6; border-left: 4px solid #999;}
+"""
+
+
+def html_pane(text: str, **kwargs: Any) -> pn.pane.HTML:
+    return pn.pane.HTML(text, stylesheets=[TABLE_CSS], sizing_mode="stretch_width", **kwargs)
+
+
+def note(text: str, *, kind: str = "info") -> pn.pane.Alert:
+    return pn.pane.Alert(text, alert_type={"info": "info", "problem": "warning", "error": "danger",
+                                           "demo": "danger"}.get(kind, "info"), sizing_mode="stretch_width")
+
+
+def download(ctx: Context, filename: str, make: Callable[[], str | bytes], label: str) -> pn.viewable.Viewable:
+    """A download: live, a FileDownload whose callback builds the file on click; static, a link to a file the
+    exporter writes (``tables/<filename>``)."""
+    if ctx.static:
+        ctx.tables[filename] = make()
+        return pn.pane.HTML(f'<a href="tables/{esc(filename)}" download>⬇ {esc(label)}</a>', margin=(0, 10))
+
+    def callback() -> io.BytesIO:
+        data = make()
+        return io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data)
+
+    return pn.widgets.FileDownload(callback=callback, filename=filename, label=label, color="light",
+                                   embed=False, width=230, margin=(0, 10))
+
+
+def table(ctx: Context, rows: Sequence[Mapping[str, Any]], filename: str, *, title: str = "",
+          columns: Sequence[str] | None = None, max_rows: int | None = MAX_TABLE_ROWS, collapsed: bool = False,
+          origin: Origin | None = None) -> pn.viewable.Viewable:
+    """HTML table with provenance badges plus its CSV download (which always has provenance and source columns).
+
+    When every row has the same ``provenance`` Origin, the badge is shown once beside the title instead of on every
+    row; ``origin`` badges the title of a table whose rows are all attributes of one result. ``collapsed`` puts
+    long detail tables in a closed card.
+    """
+    columns = list(columns or (rows[0].keys() if rows else []))
+    shown = columns
+    shared = origin
+    origins = [r.get("provenance") for r in rows] if "provenance" in columns else []
+    if origins and all(isinstance(o, Origin) for o in origins) and len({(o.label(), o.source) for o in origins}) == 1:
+        shared = origins[0]
+        shown = [c for c in columns if c != "provenance"]
+    head = ""
+    if title or shared is not None:
+        head = f"<p style='margin:4px 0'><b>{esc(title)}</b> {badge(shared) if shared is not None else ''}</p>"
+    parts: list[Any] = [html_pane(head + html_table(rows, shown, max_rows=max_rows))]
+    if rows:
+        frame_rows = [{c: r.get(c) for c in columns} for r in rows]
+        if shared is not None and "provenance" not in columns:
+            frame_rows = [{**r, "provenance": shared} for r in frame_rows]
+        parts.append(download(ctx, filename, lambda: csv_frame(frame_rows).to_csv(index=False),
+                              f"{filename} (CSV)"))
+    if collapsed:
+        return pn.Card(*parts, title=f"{title} — {len(rows)} row(s)", collapsed=True, sizing_mode="stretch_width")
+    return pn.Column(*parts, sizing_mode="stretch_width")
+
+
+def figure(fig: Any, state: DashboardState) -> pn.pane.HoloViews:
+    """A shared HoloViews figure; SVG output when the session asked for it (the toolbar's save tool saves it)."""
+    if state.svg:
+        fig = fig.opts(backend_opts={"plot.output_backend": "svg"}, clone=True)
+    return pn.pane.HoloViews(fig, backend="bokeh", linked_axes=False, sizing_mode="fixed")
+
+
+def form_header(form: str) -> pn.pane.HTML:
+    color = figures.FORM_COLORS[form]
+    return pn.pane.HTML(f'<h3 style="margin:4px 0;color:{color}" data-form-header="{form}">{FORM_LABELS[form]} '
+                        f'<small style="color:#555">— {FORM_DESCRIPTIONS[form]}</small></h3>',
+                        sizing_mode="stretch_width")
+
+
+def problem_of(state: DashboardState, form: str, kind: str) -> str:
+    return state.analyses[form].problems.get(kind) or f"no {KINDS[kind].description if kind in KINDS else kind} data"
+
+
+def dataset_line(ds: Any) -> pn.pane.HTML:
+    """Which dataset a section shows, with its badge and (reconstructed data) its assumptions."""
+    if ds is None:
+        return html_pane("")
+    what = KINDS[ds.kind].description if ds.kind in KINDS else ds.kind
+    text = f"<small>data: {esc(what)} {badge(ds.origin)} — {esc(ds.origin.source)}</small>"
+    if ds.assumptions:
+        text += ("<details><summary><small>assumptions of this dataset</small></summary><ul>"
+                 + "".join(f"<li><small>{esc(a)}</small></li>" for a in ds.assumptions) + "</ul></details>")
+    return html_pane(text)
+
+
+# ------------------------------------------------------------------------------------------------ structures
+
+
+def bundle_banner(bundle: StructureBundle) -> pn.pane.HTML:
+    if bundle.is_demo:
+        return html_pane(f'<div class="ti-banner ti-demo" data-demo="1">⚠ {esc(bundle.label)} '
+                         f"{badge(bundle.origin)}</div>")
+    return html_pane(f'<div class="ti-banner ti-note">Structure shown: {esc(bundle.label)} {badge(bundle.origin)}'
+                     "</div>")
+
+
+def no_structure_message(form: str) -> str:
+    return (f"**No deposited CIF for {FORM_LABELS[form]}.** The authors' CIFs (CCDC 2277134 / 2277142) may not be "
+            "redistributed, so none ships with this project. Import them server-wide with "
+            "`ti10cu2 import-cif FILE` (validated against the expected composition), or upload a CIF for this "
+            f"browser session below (≤ {UPLOAD_LIMIT_TEXT}). Until then the article's reported numbers are shown.")
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+
+def bundle_json(state: DashboardState) -> str:
+    return json.dumps(state.results_bundle(), indent=1, ensure_ascii=False)

@@ -1,0 +1,96 @@
+"""Band structure tab: Mott–Schottky flat band, band edges and CO2-reduction feasibility, band diagram of both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import panel as pn
+
+from ti10cu2_lib.present import figures
+
+from ..components import (
+    Context,
+    dataset_line,
+    esc,
+    figure,
+    form_header,
+    html_pane,
+    note,
+    problem_of,
+    reported_html,
+    table,
+    value_html,
+)
+from ..panels import FormPanels, SharedPanel, ds_key
+from ..state import FORMS, DashboardState
+
+TITLE = "Band structure"
+
+
+def bands_key(state: DashboardState, form: str) -> tuple:
+    return (*ds_key("mott_schottky", "drs")(state, form), state.transition, state.tauc_windows.get(form))
+
+
+def mott_schottky_section(state: DashboardState, form: str, ctx: Context) -> list:
+    a = state.analyses[form]
+    ds = a.datasets.get("mott_schottky")
+    parts: list[Any] = [form_header(form), pn.pane.Markdown("#### Mott–Schottky fits per frequency",
+                                                            margin=(0, 10))]
+    if ds is None or a.mott_schottky is None:
+        return [*parts, dataset_line(ds), note(problem_of(state, form, "mott_schottky"), kind="problem")]
+    ms = a.mott_schottky
+    shown = value_html(ms.flat_band_V_vs_NHE, origin=ms.origin, unit="V vs NHE",
+                       uncertainty=ms.flat_band_uncertainty_V, fmt="{:+.3f}", key="ms_flat_band", form=form)
+    article = reported_html("flat_band", form, "{:+.2f}")
+    parts += [dataset_line(ds), html_pane(
+        f'<p style="font-size:1.15em">E<sub>fb</sub> = {shown} &nbsp; (article {article}; '
+        f"{esc(ms.carrier_type)}-type, measured vs {esc(ms.reference_electrode)})</p>"),
+        figure(figures.mott_schottky_figure(ds, ms), state)]
+    rows = [{"frequency (Hz)": f"{f.frequency_Hz:g}",
+             "E_fb (V vs NHE)": value_html(f.flat_band_V_vs_NHE, origin=ms.origin,
+                                           uncertainty=f.flat_band_uncertainty_V, fmt="{:+.4f}"),
+             "window sensitivity (V)": f"{f.window_sensitivity_V:.4f}",
+             f"fit window (V vs {ms.reference_electrode})": f"{f.fit_window_V[0]:+.3f} … {f.fit_window_V[1]:+.3f}",
+             "R²": f"{f.r_squared:.5f}", "points": f.n_points, "type": f.carrier_type} for f in ms.frequencies]
+    parts.append(table(ctx, rows, f"mott_schottky_fits_{form}.csv", title="Per-frequency fits", origin=ms.origin))
+    return parts
+
+
+def bands_section(state: DashboardState, form: str, ctx: Context) -> list:
+    a = state.analyses[form]
+    if a.bands is None:
+        why = "; ".join(p for p in (a.problems.get("mott_schottky"), a.problems.get("drs")) if p) or (
+            "needs both the flat band and the band gap")
+        return [note(f"Band edges unavailable: {why}", kind="problem")]
+    b = a.bands
+    parts: list[Any] = [pn.pane.Markdown("#### Band edges and CO2-reduction potentials (pH 7, V vs NHE)",
+                                         margin=(0, 10))]
+    rows = [{"product": f.product, "reaction": f.reaction, "E (V vs NHE)": f"{f.potential_V_vs_NHE:+.2f}",
+             "margin (V)": f"{f.margin_V:+.3f}" + (f" ± {f.margin_uncertainty_V:.3f}"
+                                                   if f.margin_uncertainty_V is not None else ""),
+             "allowed": value_html(f.allowed, origin=b.origin, key=f"allowed_{f.product}", form=form)}
+            for f in b.feasibility]
+    parts.append(table(ctx, rows, f"co2_feasibility_{form}.csv", origin=b.origin,
+                       title=f"Thermodynamic feasibility (CB {b.conduction_band_V_vs_NHE:+.3f}, VB "
+                             f"{b.valence_band_V_vs_NHE:+.3f} V vs NHE; CB = E_fb {b.offset_V:+.2f} V)"))
+    parts.append(html_pane(f"<p><small>Couples: {esc(b.couples_source)}. The article takes CB = E_fb; with the "
+                           "common CB = E_fb − 0.1…0.2 V rule the margins shift by that much.</small></p>"))
+    return parts
+
+
+def band_diagram_shared(state: DashboardState, ctx: Context) -> list:
+    """Both forms' band edges beside the CO2-reduction potentials (the article's Fig. 5 comparison)."""
+    bands = [state.analyses[f].bands for f in FORMS if state.analyses[f].bands is not None]
+    if not bands:
+        return [note("Band edges unavailable for both forms (see the problems above).", kind="problem")]
+    return [pn.pane.Markdown("### Band edges of both forms and CO2-reduction potentials (pH 7)", margin=(0, 10)),
+            figure(figures.band_diagram_figure(bands), state)]
+
+
+def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
+    return pn.Column(
+        FormPanels(state, ctx, [(ds_key("mott_schottky"), mott_schottky_section),
+                                (bands_key, bands_section)], "band structure"),
+        SharedPanel(state, ctx, lambda s: (s.svg, s.analyses["sp"].bands, s.analyses["cs"].bands),
+                    band_diagram_shared, "band diagram"),
+        sizing_mode="stretch_width")

@@ -1,0 +1,87 @@
+"""Claims tab: every reported number and worded claim against what our code computes, filterable, with CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import panel as pn
+
+from ti10cu2_lib.present.badges import STATUS_COLORS, badge, claims_summary, format_number
+
+from ..components import Context, Html, download, esc, html_pane, html_table
+from ..panels import SharedPanel
+from ..state import DashboardState, claims_rows
+
+TITLE = "Claims"
+
+
+def claims_frame(state: DashboardState) -> pd.DataFrame:
+    """The claims table with HTML status and provenance badges (for the Tabulator)."""
+    rows = []
+    for r in claims_rows(state.claims):
+        color = STATUS_COLORS.get(r["status"], "#4d4d4d")
+        rows.append({"form": r["form"], "status": r["status"],
+                     "status_html": f'<span style="background:{color};color:white;border-radius:4px;padding:1px 6px">'
+                                    f"{esc(r['status'])}</span>",
+                     "quantity": r["quantity"], "reported": format_number(r["reported"]), "unit": r["unit"],
+                     "computed": format_number(r["computed"]), "provenance": badge(r["origin"]),
+                     "method": r["method"], "note": r["note"], "id": r["id"]})
+    return pd.DataFrame(rows)
+
+
+def claims_csv(state: DashboardState) -> str:
+    rows = []
+    for r in claims_rows(state.claims):
+        origin = r.pop("origin")
+        rows.append({**{k: format_number(v) if isinstance(v, tuple | list | float) else v for k, v in r.items()},
+                     "provenance": origin.label(), "source": origin.source})
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+def claims_summary_pane(state: DashboardState) -> pn.pane.HTML:
+    rows = []
+    for r in claims_summary(state.claims).to_dict("records"):
+        color = STATUS_COLORS.get(r["status"], "#4d4d4d")
+        rows.append({"status": Html(f'<span style="background:{color};color:white;border-radius:4px;'
+                                    f'padding:1px 6px">{esc(r["status"])}</span>'),
+                     "count": r["count"], "meaning": r["meaning"]})
+    return html_pane(html_table(rows, max_rows=None))
+
+
+def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
+    frame = claims_frame(state)
+    tabulator = pn.widgets.Tabulator(
+        frame.drop(columns=["status_html"]), show_index=False, disabled=True, layout="fit_columns", height=620,
+        sizing_mode="stretch_width", pagination=None, css_classes=["ti-claims"],
+        formatters={"provenance": {"type": "html"}, "quantity": {"type": "textarea"},
+                    "note": {"type": "textarea"}, "method": {"type": "textarea"}},
+        header_filters={"status": {"type": "list", "valuesLookup": True, "clearable": True,
+                                   "placeholder": "filter status"},
+                        "form": {"type": "list", "valuesLookup": True, "clearable": True},
+                        "quantity": {"type": "input", "func": "like", "placeholder": "search"}},
+        widths={"form": 70, "status": 180, "quantity": 260, "reported": 110, "unit": 70, "computed": 110,
+                "provenance": 190, "method": 220, "note": 320, "id": 150})
+    tabulator.style.map(lambda v: f"background-color:{STATUS_COLORS.get(v, '#4d4d4d')};color:white",
+                        subset=["status"])
+    summary = SharedPanel(state, ctx, lambda s: (s.claims,), lambda s, c: [claims_summary_pane(s)],
+                          "claims summary", ("claims",))
+
+    def new_claims(*_: Any) -> None:
+        tabulator.value = claims_frame(state).drop(columns=["status_html"])
+
+    def follow_form(*_: Any) -> None:
+        tabulator.filters = [{"field": "form", "type": "in", "value": [*state.shown_forms, "both"]}]
+
+    if not ctx.static:
+        state.param.watch(new_claims, "claims")
+        state.param.watch(follow_form, "form")
+        follow_form()
+    return pn.Column(
+        pn.pane.Markdown("Every reported number and worded claim against what our code computes. Filter by status "
+                         "or form in the column headers" + ("" if ctx.static else "; the form toggle hides the other "
+                                                                                   "form's rows") + ".",
+                         margin=(0, 10)),
+        summary, tabulator,
+        download(ctx, "claims.csv", lambda: claims_csv(state), "claims.csv (all rows, CSV)"),
+        sizing_mode="stretch_width")

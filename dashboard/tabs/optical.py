@@ -1,0 +1,122 @@
+"""Optical tab: UV-vis maxima in solution and the Tauc band gap of the diffuse reflectance (with its fit window)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import panel as pn
+
+from ti10cu2_lib.analysis.tauc import absorption_spectrum
+from ti10cu2_lib.present import figures
+from ti10cu2_lib.present.badges import format_number
+
+from ..components import (
+    Context,
+    dataset_line,
+    esc,
+    figure,
+    form_header,
+    html_pane,
+    note,
+    problem_of,
+    reported_html,
+    table,
+    value_html,
+)
+from ..panels import FormPanels, ds_key
+from ..state import DashboardState
+
+TITLE = "Optical"
+TAUC_SLIDER_LIMITS_EV = (1.0, 6.0)
+
+
+def tauc_key(state: DashboardState, form: str) -> tuple:
+    return (*ds_key("drs")(state, form), state.transition, state.tauc_windows.get(form))
+
+
+def uvvis_section(state: DashboardState, form: str, ctx: Context) -> list:
+    a = state.analyses[form]
+    ds = a.datasets.get("uvvis_solution")
+    parts: list[Any] = [form_header(form), pn.pane.Markdown("#### UV-vis absorption in CHCl3", margin=(0, 10))]
+    if ds is None:
+        return [*parts, note(problem_of(state, form, "uvvis_solution"), kind="problem")]
+    parts.append(dataset_line(ds))
+    if a.uvvis is None:
+        return [*parts, note(problem_of(state, form, "uvvis_solution"), kind="problem")]
+    parts.append(figure(figures.uvvis_figure(ds, a.uvvis), state))
+    rows = [{"band": i + 1, "λmax": value_html(p, origin=a.uvvis.origin, unit="nm", uncertainty=u, fmt="{:.1f}",
+                                               key=f"uvvis_{i + 1}", form=form),
+             "article": reported_html(f"uvvis_band_{i + 1}", form) if i < 2 else "—"}
+            for i, (p, u) in enumerate(zip(a.uvvis.peaks_nm, a.uvvis.peaks_uncertainty_nm, strict=True))]
+    parts.append(table(ctx, rows, f"uvvis_maxima_{form}.csv", title=f"Band maxima ({a.uvvis.method})",
+                       origin=a.uvvis.origin))
+    return parts
+
+
+def tauc_section(state: DashboardState, form: str, ctx: Context) -> list:
+    a = state.analyses[form]
+    ds = a.datasets.get("drs")
+    parts: list[Any] = [pn.pane.Markdown("#### Band gap: Tauc plot of the diffuse reflectance (Kubelka–Munk)",
+                                         margin=(0, 10))]
+    if ds is None:
+        return [*parts, note(problem_of(state, form, "drs"), kind="problem")]
+    parts.append(dataset_line(ds))
+    parts.append(tauc_controls(state, form, ctx))
+    t = a.tauc
+    if t is None:
+        return [*parts, note(f"Tauc analysis failed: {problem_of(state, form, 'drs')}", kind="problem")]
+    shown = value_html(t.band_gap_eV, origin=t.origin, unit="eV", uncertainty=t.band_gap_uncertainty_eV,
+                       fmt="{:.3f}", key="tauc_band_gap", form=form)
+    parts.append(html_pane(
+        f'<p style="font-size:1.15em">E<sub>g</sub> = {shown} &nbsp; (article {reported_html("band_gap", form)}; '
+        f"window {t.fit_window_eV[0]:.3f}–{t.fit_window_eV[1]:.3f} eV, {esc(t.window_selection)})</p>"))
+    parts.append(figure(figures.tauc_figure(ds, t), state))
+    rows = [{"quantity": "band gap Eg (eV)", "value": value_html(t.band_gap_eV, origin=t.origin,
+                                                                 uncertainty=t.band_gap_uncertainty_eV, fmt="{:.4f}")},
+            {"quantity": "fit window (eV)", "value": f"{t.fit_window_eV[0]:.3f}–{t.fit_window_eV[1]:.3f} "
+                                                     f"({t.window_selection})"},
+            {"quantity": "transition (Tauc exponent n)", "value": f"{t.transition} (n = {t.tauc_exponent_n:g})"},
+            {"quantity": "crossing", "value": t.method},
+            {"quantity": "R² of the edge fit", "value": f"{t.r_squared:.5f}"},
+            {"quantity": "uncertainty: fit SE / window spread (eV)",
+             "value": f"{t.fit_standard_error_eV:.4f} / {t.window_spread_eV:.4f} ({t.n_admissible_windows} windows)"},
+            {"quantity": "linearity", "value": f"{t.linear_quality} (linear fraction {t.linear_fraction:.2f}, "
+                                               f"sub-gap ratio {format_number(t.subgap_absorption_ratio, '{:.3f}')})"}]
+    rows += [{"quantity": "warning", "value": w} for w in t.warnings]
+    parts.append(table(ctx, rows, f"tauc_{form}.csv", title="Tauc fit", origin=t.origin))
+    return parts
+
+
+def tauc_controls(state: DashboardState, form: str, ctx: Context) -> pn.viewable.Viewable:
+    """Fit-window slider (eV) and 'automatic' button: moving the window recomputes Eg (and the band edges)."""
+    if ctx.static:
+        return note("Moving the Tauc fit window needs the live dashboard (`make serve`): the static export shows "
+                    "the automatic window.")
+    a = state.analyses[form]
+    energy, _, _ = absorption_spectrum(a.datasets["drs"])
+    lo_limit = max(TAUC_SLIDER_LIMITS_EV[0], round(float(energy.min()), 2))
+    hi_limit = min(TAUC_SLIDER_LIMITS_EV[1], round(float(energy.max()), 2))
+    current = state.tauc_windows.get(form) or (a.tauc.fit_window_eV if a.tauc is not None else (2.3, 2.7))
+    value = (min(max(current[0], lo_limit), hi_limit), min(max(current[1], lo_limit), hi_limit))
+    slider = pn.widgets.EditableRangeSlider(label=f"Tauc fit window for {form} (eV)", start=lo_limit, end=hi_limit,
+                                            value=value, step=0.005, format="0.000", width=420,
+                                            css_classes=["ti-tauc-window"], tags=[f"tauc-{form}"])
+    automatic = pn.widgets.Button(label="automatic window", color="light", width=160,
+                                  disabled=form not in state.tauc_windows)
+    transition = pn.widgets.RadioButtonGroup(label="transition", options=["direct", "indirect"],
+                                             value=state.transition, width=180, color="light")
+
+    def on_window(event: Any) -> None:
+        if event.new is not None and tuple(event.new) != tuple(value):
+            state.set_tauc_window(form, tuple(event.new))
+
+    slider.param.watch(on_window, "value_throttled")
+    automatic.on_click(lambda _event: state.set_tauc_window(form, None))
+    transition.param.watch(lambda event: state.set_transition(event.new), "value")
+    return pn.Column(pn.Row(slider, automatic), pn.Row(pn.pane.Markdown("Tauc transition (the article does not say; "
+                                                                        "applies to both forms):"), transition),
+                     sizing_mode="stretch_width")
+
+
+def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
+    return FormPanels(state, ctx, [(ds_key("uvvis_solution"), uvvis_section), (tauc_key, tauc_section)], "optical")
