@@ -150,9 +150,42 @@ def html_pane(text: str, **kwargs: Any) -> pn.pane.HTML:
     return pn.pane.HTML(text, stylesheets=[TABLE_CSS], sizing_mode="stretch_width", **kwargs)
 
 
+def safe_markdown(text: str) -> str:
+    """Text for a Markdown pane with HTML neutralised: ``<``, ``>`` and ``&`` of user-derived text (file names,
+    CIF labels and symmetry operators, table headers and cells quoted in messages) are shown, never run.
+    Markdown emphasis and code spans still work; an :class:`Html` string is trusted and kept."""
+    return str(text) if isinstance(text, Html) else html.escape(str(text), quote=False)
+
+
 def note(text: str, *, kind: str = "info") -> pn.pane.Alert:
-    return pn.pane.Alert(text, alert_type={"info": "info", "problem": "warning", "error": "danger",
+    """A coloured message box; ``text`` is Markdown whose HTML is escaped (see :func:`safe_markdown`)."""
+    return pn.pane.Alert(safe_markdown(text), alert_type={"info": "info", "problem": "warning", "error": "danger",
                                            "demo": "danger"}.get(kind, "info"), sizing_mode="stretch_width")
+
+
+def newly_dropped(event: Any) -> dict[str, bytes | str]:
+    """The files a FileDropper event adds: its value keeps every file dropped on the page so far, so only names
+    that are new, or whose content changed, are handled (each drop handles only the new file)."""
+    old = event.old or {}
+    return {name: data for name, data in (event.new or {}).items() if old.get(name) != data}
+
+
+def handle_drop(dropper: pn.widgets.FileDropper, handle: Callable[[str, bytes | str], Any]) -> None:
+    """Call ``handle(name, data)`` for each newly dropped file, the dropper shown as busy meanwhile (the analysis
+    runs on the server's event threads, so other visitors are not blocked)."""
+
+    def on_drop(event: Any) -> None:
+        files = newly_dropped(event)
+        if not files:
+            return
+        dropper.loading = True
+        try:
+            for name, data in files.items():
+                handle(name, data)
+        finally:
+            dropper.loading = False
+
+    dropper.param.watch(on_drop, "value")
 
 
 def download(ctx: Context, filename: str, make: Callable[[], str | bytes], label: str) -> pn.viewable.Viewable:
@@ -197,7 +230,9 @@ def table(ctx: Context, rows: Sequence[Mapping[str, Any]], filename: str, *, tit
         parts.append(download(ctx, filename, lambda: csv_frame(frame_rows).to_csv(index=False),
                               f"{filename} (CSV)"))
     if collapsed:
-        return pn.Card(*parts, title=f"{title} — {len(rows)} row(s)", collapsed=True, sizing_mode="stretch_width")
+        # a Card renders its title as HTML: escape it (titles quote CIF labels and rules)
+        return pn.Card(*parts, title=esc(f"{title} — {len(rows)} row(s)"), collapsed=True,
+                       sizing_mode="stretch_width")
     return pn.Column(*parts, sizing_mode="stretch_width")
 
 

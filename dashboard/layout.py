@@ -17,7 +17,7 @@ from typing import Any
 
 import panel as pn
 
-from .components import Context, bundle_json, download, esc, html_pane
+from .components import Context, bundle_json, download, esc, html_pane, safe_markdown
 from .panels import safe_build
 from .state import FORM_LABELS, DashboardState
 from .tabs import (
@@ -91,7 +91,7 @@ def message_pane(state: DashboardState) -> pn.pane.Alert:
                           css_classes=["ti-message"])
 
     def update(*_: Any) -> None:
-        alert.object = state.message
+        alert.object = safe_markdown(state.message)  # messages quote uploaded files: never run their HTML
         alert.alert_type = {"error": "danger", "success": "success"}.get(state.message_level, "info")
         alert.visible = bool(state.message)
 

@@ -49,6 +49,9 @@ VIEWS: dict[str, tuple[str, ...]] = {"sp": ("sp",), "cs": ("cs",), "both": ("sp"
 FORM_LABELS = {"sp": "(Ti10Cu2)sp", "cs": "(Ti10Cu2)cs", "both": "both, side by side"}
 FORM_DESCRIPTIONS = {"sp": "hard-sphere-like packing", "cs": "1D chain stacking"}
 
+#: threads that handle browser events (uploads are analysed there, off the server's event loop); 4 on 2 cores
+#: keeps a tab switch responsive while up to 3 large uploads are analysed
+ANALYSIS_THREADS = 4
 UPLOAD_LIMIT_BYTES = 20 * 1000 * 1000
 UPLOAD_LIMIT_TEXT = "20 MB"
 #: measurement kinds a user may upload (the CLI's kinds), plus "cif" for a structure
@@ -411,6 +414,7 @@ class DashboardState(param.Parameterized):
             metadata["reference_electrode"] = reference_electrode or "Ag/AgCl"
             if pH is not None:
                 metadata["pH"] = float(pH)
+        self._say(f"{name}: reading and analysing … (large files take a few seconds)")
         if kind == "pxrd_experimental":
             return self._upload_pattern(form, name, raw)
         units = {"x": x_unit} if x_unit in ("nm", "eV") else None
@@ -483,6 +487,7 @@ class DashboardState(param.Parameterized):
         if raw is None:
             return False
         origin = Origin(Provenance.USER, f"user file {name}")
+        self._say(f"{name}: reading and analysing the structure … (a large cell takes a few seconds)")
         with tempfile.TemporaryDirectory(prefix="ti10cu2-upload-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(raw)

@@ -8,7 +8,7 @@ import panel as pn
 
 from ti10cu2_lib.data.kinds import KINDS
 
-from ..components import Context, bundle_json, download, note, table
+from ..components import Context, bundle_json, download, handle_drop, note, table
 from ..panels import DEPENDENCIES, SharedPanel
 from ..state import FORM_LABELS, FORMS, REFERENCE_ELECTRODES, UPLOAD_LIMIT_TEXT, DashboardState
 
@@ -73,17 +73,16 @@ def upload_panel(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
                           "allowed)." if k in KINDS else "A small-molecule CIF (text); multi-block files are split "
                                                          "and the block matching the form is used.")
 
-    def on_drop(event: Any) -> None:
-        for name, data in (event.new or {}).items():
-            if kind.value == "cif":
-                state.upload_cif(form.value, name, data)
-            else:
-                state.upload(form.value, kind.value, name, data, length_mm=length.value, area_mm2=area.value,
-                             reference_electrode=reference.value, pH=ph.value, x_unit=x_unit.value or None,
-                             y_kind=y_kind.value or None)
+    def on_file(name: str, data: bytes | str) -> None:
+        if kind.value == "cif":
+            state.upload_cif(form.value, name, data)
+        else:
+            state.upload(form.value, kind.value, name, data, length_mm=length.value, area_mm2=area.value,
+                         reference_electrode=reference.value, pH=ph.value, x_unit=x_unit.value or None,
+                         y_kind=y_kind.value or None)
 
     kind.param.watch(show_options, "value")
-    dropper.param.watch(on_drop, "value")
+    handle_drop(dropper, on_file)
     show_options()
     return pn.Column(
         pn.pane.Markdown(

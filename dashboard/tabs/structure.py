@@ -10,7 +10,16 @@ import panel as pn
 from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data.registry import default_registry
 
-from ..components import Context, bundle_banner, form_header, no_structure_message, note, table, value_html
+from ..components import (
+    Context,
+    bundle_banner,
+    form_header,
+    handle_drop,
+    no_structure_message,
+    note,
+    table,
+    value_html,
+)
 from ..panels import FormPanels, structure_key
 from ..state import FORM_LABELS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle, demo_cifs, demo_label
 
@@ -38,11 +47,7 @@ def cif_dropper(state: DashboardState, form: str, ctx: Context) -> pn.viewable.V
                                      .replace(" ", ""), layout="compact", width=420,
                                      css_classes=["ti-cif-dropper"], tags=[f"cif-{form}"])
 
-    def on_drop(event: Any) -> None:
-        for name, data in (event.new or {}).items():
-            state.upload_cif(form, name, data)
-
-    dropper.param.watch(on_drop, "value")
+    handle_drop(dropper, lambda name, data: state.upload_cif(form, name, data))
     return pn.Column(pn.pane.Markdown(f"Upload a CIF for {FORM_LABELS[form]} (this session only, ≤ "
                                       f"{UPLOAD_LIMIT_TEXT}; read as text, never executed):"), dropper)
 
