@@ -163,19 +163,24 @@ def note(text: str, *, kind: str = "info") -> pn.pane.Alert:
                                            "demo": "danger"}.get(kind, "info"), sizing_mode="stretch_width")
 
 
-def newly_dropped(event: Any) -> dict[str, bytes | str]:
-    """The files a FileDropper event adds: its value keeps every file dropped on the page so far, so only names
-    that are new, or whose content changed, are handled (each drop handles only the new file)."""
-    old = event.old or {}
-    return {name: data for name, data in (event.new or {}).items() if old.get(name) != data}
+def newly_dropped(handled: Mapping[str, bytes | str], current: Mapping[str, bytes | str]) -> dict[str, bytes | str]:
+    """The files of a FileDropper's value not handled yet: its value keeps every file dropped on the page so far
+    (and Panel mutates it in place, so an event's ``old`` is its ``new``), so each drop hands on only names that
+    are new, or whose content changed."""
+    return {name: data for name, data in current.items() if name not in handled or handled[name] != data}
 
 
 def handle_drop(dropper: pn.widgets.FileDropper, handle: Callable[[str, bytes | str], Any]) -> None:
-    """Call ``handle(name, data)`` for each newly dropped file, the dropper shown as busy meanwhile (the analysis
-    runs on the server's event threads, so other visitors are not blocked)."""
+    """Call ``handle(name, data)`` once for each newly dropped file, the dropper shown as busy meanwhile (the
+    analysis runs on the server's event threads, so other visitors are not blocked). A file removed from the
+    dropper and dropped again is handled again."""
+    handled: dict[str, bytes | str] = {}
 
     def on_drop(event: Any) -> None:
-        files = newly_dropped(event)
+        current = dict(event.new or {})
+        files = newly_dropped(handled, current)
+        handled.clear()
+        handled.update(current)
         if not files:
             return
         dropper.loading = True

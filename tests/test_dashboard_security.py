@@ -14,7 +14,7 @@ from pathlib import Path
 import panel as pn
 import pytest
 
-from dashboard.components import newly_dropped, safe_markdown
+from dashboard.components import handle_drop, newly_dropped, safe_markdown
 from dashboard.layout import build_all_tabs, build_dashboard
 from dashboard.state import DashboardState
 
@@ -95,15 +95,26 @@ def test_the_checks_can_fail():
     assert "&lt;img" in safe_markdown(raw)
 
 
-class _Event:
-    def __init__(self, old: dict, new: dict) -> None:
-        self.old, self.new = old, new
-
-
 def test_each_drop_handles_only_the_new_file():
     """The dropper's value keeps the page's earlier files; only new or changed ones are handled."""
     first = {"a.csv": "x"}
-    assert newly_dropped(_Event({}, first)) == first
-    assert newly_dropped(_Event(first, {**first, "b.csv": "y"})) == {"b.csv": "y"}
-    assert newly_dropped(_Event(first, {"a.csv": "changed"})) == {"a.csv": "changed"}
-    assert newly_dropped(_Event(first, {})) == {}
+    assert newly_dropped({}, first) == first
+    assert newly_dropped(first, {**first, "b.csv": "y"}) == {"b.csv": "y"}
+    assert newly_dropped(first, {"a.csv": "changed"}) == {"a.csv": "changed"}
+    assert newly_dropped(first, {}) == {}
+
+
+def test_the_dropper_hands_each_file_on_once():
+    """Panel's FileDropper mutates its value in place (event.old is event.new): three drops, three calls."""
+    dropper = pn.widgets.FileDropper()
+    calls: list[str] = []
+    handle_drop(dropper, lambda name, data: calls.append(name))
+    for name in ("a.csv", "b.csv", "c.csv"):
+        dropper.value[name] = f"content of {name}"
+        dropper.param.trigger("value")
+    assert calls == ["a.csv", "b.csv", "c.csv"]
+    del dropper.value["a.csv"]
+    dropper.param.trigger("value")
+    dropper.value["a.csv"] = "content of a.csv"
+    dropper.param.trigger("value")
+    assert calls == ["a.csv", "b.csv", "c.csv", "a.csv"]
