@@ -15,6 +15,7 @@ Every number comes from :mod:`ti10cu2_lib`: :func:`~ti10cu2_lib.report.overview.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import tempfile
 from collections.abc import Mapping
@@ -33,7 +34,7 @@ from ti10cu2_lib.data.kinds import KINDS, Dataset
 from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.data.readers_pxrd import PowderPattern, read_powder_pattern
 from ti10cu2_lib.report.claims import ClaimCheck, check_claims
-from ti10cu2_lib.report.overview import FormAnalysis, TaucOptions, analyse_form, form_datasets
+from ti10cu2_lib.report.overview import FormAnalysis, TaucOptions, analyse_form, check_dataset, form_datasets
 from ti10cu2_lib.structure.cif import CrystalStructure, load_cif_blocks
 from ti10cu2_lib.structure.geometry import AngleSet, angles_at
 from ti10cu2_lib.structure.morphology import Morphology, bfdh_from_cif
@@ -49,6 +50,7 @@ VIEWS: dict[str, tuple[str, ...]] = {"sp": ("sp",), "cs": ("cs",), "both": ("sp"
 FORM_LABELS = {"sp": "(Ti10Cu2)sp", "cs": "(Ti10Cu2)cs", "both": "both, side by side"}
 FORM_DESCRIPTIONS = {"sp": "hard-sphere-like packing", "cs": "1D chain stacking"}
 
+LOG = logging.getLogger(__name__)
 #: threads that handle browser events (uploads are analysed there, off the server's event loop); 4 on 2 cores
 #: keeps a tab switch responsive while up to 3 large uploads are analysed
 ANALYSIS_THREADS = 4
@@ -161,7 +163,7 @@ def build_structure_bundle(path: Path, *, origin: Origin, role: str, label: str,
         structure = blocks[0]
         if form is not None and len(blocks) > 1:
             structure = next((b for b in blocks if expected_form(b).form == form), blocks[0])
-    except InputError as exc:
+    except Exception as exc:  # InputError: the file's fault; anything else: ours, said as such (see _one_line)
         problems["cif"] = _one_line(exc, path, filename)
     if structure is not None:
         for step in ("anatomy", "angles", "pxrd", "morphology", "numbers"):
@@ -181,7 +183,7 @@ def build_structure_bundle(path: Path, *, origin: Origin, role: str, label: str,
                     morph = dataclasses.replace(found, origin=computed_from(origin, method=found.method))
                 elif step == "numbers":
                     numbers = structural_numbers(structure, anat.bonds if anat is not None else None)
-            except InputError as exc:
+            except Exception as exc:  # per step, so one failing analysis does not hide the others
                 problems[step] = _one_line(exc, path, filename)
     return StructureBundle(role=role, label=label, filename=filename or path.name, origin=origin,
                            structure=structure, anatomy=anat, angles=tuple(angles), crystal=crystal, pxrd=pattern,
@@ -245,9 +247,17 @@ def safe_filename(name: str, default: str = "upload.csv") -> str:
     return cleaned or default
 
 
-def _one_line(exc: InputError, temp_path: Path | None = None, filename: str | None = None) -> str:
-    """The error as one line, naming the user's file instead of the temporary path it was read from."""
-    text = str(exc)
+def _one_line(exc: Exception, temp_path: Path | None = None, filename: str | None = None) -> str:
+    """The error as one line, naming the user's file instead of the temporary path it was read from.
+
+    An exception other than :class:`InputError` is a fault of ours, not of the file: it is logged with its
+    traceback on the server and the visitor reads one line saying so (never silence)."""
+    if isinstance(exc, InputError):
+        text = str(exc)
+    else:
+        LOG.exception("unexpected failure on %s", filename or temp_path)
+        text = (f"{filename or temp_path}: could not be analysed — an internal error ({type(exc).__name__}: "
+                f"{str(exc)[:80]}); the file may still be fine: please report it")
     if temp_path is not None and filename:
         text = text.replace(str(temp_path), filename)
     return " ".join(text.split())
@@ -425,7 +435,8 @@ class DashboardState(param.Parameterized):
                 dataset = read_dataset(path, kind, form=form, units=units,
                                        y_kind=y_kind if y_kind in ("reflectance", "absorbance") else None,
                                        metadata=metadata, origin=Origin(Provenance.USER, f"user file {name}"))
-            except InputError as exc:
+                check_dataset(dataset, path)  # used only when its analysis runs cleanly, as `ti10cu2 data add`
+            except Exception as exc:  # InputError: the file's fault; anything else: ours, said as such
                 self._say(_one_line(exc, path, name), "error")
                 return False
         uploads = {**self.uploads, (form, kind): Upload(form, kind, name, len(raw), dataset)}
@@ -445,7 +456,7 @@ class DashboardState(param.Parameterized):
             path.write_bytes(raw)
             try:
                 pattern = read_powder_pattern(path)
-            except InputError as exc:
+            except Exception as exc:  # InputError: the file's fault; anything else: ours, said as such
                 self._say(_one_line(exc, path, name), "error")
                 return False
         self.patterns = {**self.patterns, form: PatternUpload(form, name, len(raw), pattern)}

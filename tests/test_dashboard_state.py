@@ -281,3 +281,28 @@ def test_measured_powder_pattern_is_compared_with_the_structure(state, reference
     assert not [p for p in parts if isinstance(p, pn.pane.Alert) and "could not" in str(p.object)]
     state.remove_upload("cs", "pxrd_experimental")
     assert state.comparisons["cs"] is None
+
+
+def test_an_internal_failure_is_said_in_one_line_never_silent(state, monkeypatch):
+    """A fault of ours (not an InputError) on an upload: the visitor reads one line naming the file; other steps
+    of a structure still run."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(state_module, "simulate_pxrd", broken)
+    assert state.upload_cif("sp", "synthetic.cif", (CIF_DIR / "synthetic_sp_composition.cif").read_text())
+    bundle = state.structures["sp"]
+    assert "internal error (RuntimeError: simulated bug)" in bundle.problems["pxrd"]
+    assert bundle.anatomy is not None and bundle.morphology is not None
+    monkeypatch.setattr(state_module, "read_dataset", broken)
+    assert not state.upload("sp", "uvvis_solution", "fine.csv", "wavelength_nm,absorbance\n300,0.1\n310,0.2\n")
+    assert state.message.startswith("fine.csv: could not be analysed — an internal error")
+    assert "\n" not in state.message
+
+
+def test_an_upload_whose_analysis_fails_is_refused(state):
+    """Reflectance values of 1e-302 read fine but overflow the Kubelka–Munk transform: refused, like data add."""
+    text = "wavelength_nm,reflectance\n" + "".join(f"{w},1e-302\n" for w in range(250, 800))
+    assert not state.upload("sp", "drs", "tiny.csv", text)
+    assert "tiny.csv" in state.message and "drs analysis fails" in state.message
+    assert ("sp", "drs") not in state.uploads

@@ -38,7 +38,7 @@ def _metadata(args: argparse.Namespace) -> dict:
 def _data_add(args: argparse.Namespace) -> int:
     units, metadata = parse_units(args.units), _metadata(args)
     dataset = read_dataset(args.file, args.kind, form=args.form, units=units, y_kind=args.y_kind, metadata=metadata)
-    check_dataset(dataset)  # register only what analyses cleanly (nothing is written when this raises)
+    check_dataset(dataset, args.file)  # register only what analyses cleanly (nothing is written when this raises)
     entry = datasets.add_user_file(args.form, args.kind, args.file, units=units, y_kind=args.y_kind,
                                    metadata=metadata)
     payload = {"registered": {k: v for k, v in entry.items() if not k.startswith("_")},

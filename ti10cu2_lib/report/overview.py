@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -84,7 +85,7 @@ def analyse_form(form: str, data: Mapping[str, Dataset] | None = None, *, tauc: 
         if kind not in data:
             return
         try:
-            results[name] = run(data[kind])
+            results[name] = _analysed(data[kind], run)
         except InputError as exc:
             problems[kind] = str(exc)
 
@@ -133,19 +134,20 @@ KIND_CHECKS: dict[str, Callable[[Dataset], object]] = {
 }
 
 
-def check_dataset(dataset: Dataset) -> None:
-    """Run the analysis that ``dataset``'s kind feeds; raises :class:`InputError` when it cannot be analysed.
-
-    Any other failure of the analysis on this file (an overflow, a singular fit) is reported as an InputError
-    too: a file that cannot be analysed cleanly must not be registered.
-    """
-    check = KIND_CHECKS.get(dataset.kind)
-    if check is None:
-        return
+def _analysed(dataset: Dataset, run: Callable[[Dataset], object], path: str | Path | None = None) -> object:
+    """``run(dataset)``, with a numerical failure on this file (an overflow, a singular fit) as an InputError."""
     try:
-        check(dataset)
+        return run(dataset)
     except InputError:
         raise
     except (ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
         raise InputError(f"the {dataset.kind} analysis fails on this file ({type(exc).__name__}: "
-                         f"{str(exc)[:80]})", fix="check the values and units of the file") from None
+                         f"{str(exc)[:80]})", path=path, fix="check the values and units of the file") from None
+
+
+def check_dataset(dataset: Dataset, path: str | Path | None = None) -> None:
+    """Run the analysis that ``dataset``'s kind feeds (``path``: the file, named in the error); raises
+    :class:`InputError` when it cannot be analysed cleanly, so that such a file is never registered or used."""
+    check = KIND_CHECKS.get(dataset.kind)
+    if check is not None:
+        _analysed(dataset, check, path)
