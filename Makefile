@@ -35,7 +35,7 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 serve: $(VENV)/.installed $(VIEWER_JS)
-	$(BIN)/panel serve dashboard/app.py --port $(PORT) --address 127.0.0.1 --allow-websocket-origin=localhost:$(PORT) --allow-websocket-origin=127.0.0.1:$(PORT) --unused-session-lifetime 60000
+	$(BIN)/panel serve dashboard/app.py --port $(PORT) --address 127.0.0.1 --allow-websocket-origin=localhost:$(PORT) --allow-websocket-origin=127.0.0.1:$(PORT) --unused-session-lifetime 60000 --warm
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

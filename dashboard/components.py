@@ -135,7 +135,8 @@ def _strip_tags(text: str) -> str:
 
 
 TABLE_CSS = """
-.ti-table {border-collapse: collapse; font-size: 13px; margin: 4px 0;}
+.ti-table {border-collapse: collapse; font-size: 13px; margin: 4px 0; display: block; max-width: 100%;
+           overflow-x: auto;}
 .ti-table th {background: #f0f0f0; text-align: left; padding: 3px 6px; border-bottom: 1px solid #bbb;}
 .ti-table td {padding: 3px 6px; border-bottom: 1px solid #e4e4e4; vertical-align: top;}
 .ti-keynums td:first-child {font-weight: 600;}
@@ -245,7 +246,7 @@ def figure(fig: Any, state: DashboardState) -> pn.pane.HoloViews:
     """A shared HoloViews figure; SVG output when the session asked for it (the toolbar's save tool saves it)."""
     if state.svg:
         fig = fig.opts(backend_opts={"plot.output_backend": "svg"}, clone=True)
-    return pn.pane.HoloViews(fig, backend="bokeh", linked_axes=False, sizing_mode="fixed")
+    return pn.pane.HoloViews(fig, backend="bokeh", linked_axes=False, sizing_mode="stretch_width")
 
 
 def form_header(form: str) -> pn.pane.HTML:

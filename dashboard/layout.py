@@ -17,6 +17,8 @@ from typing import Any
 
 import panel as pn
 
+from ti10cu2_lib.present.figures import FORM_COLORS
+
 from .components import Context, bundle_json, download, esc, html_pane, safe_markdown
 from .panels import safe_build
 from .state import FORM_LABELS, DashboardState
@@ -77,6 +79,19 @@ def build_all_tabs(layout: pn.viewable.Viewable) -> None:
 TOGGLE_OPTIONS = {FORM_LABELS["sp"]: "sp", FORM_LABELS["cs"]: "cs", FORM_LABELS["both"]: "both"}
 
 
+def toggle_css() -> str:
+    """The form toggle: the selected button filled with its form's colour (the figures' colour), bold and
+    underlined; the others white with a coloured outline, so the selection reads at a glance, also in print."""
+    colors = [FORM_COLORS["sp"], FORM_COLORS["cs"], "#555555"]
+    rules = [":host .bk-btn {background: white; font-weight: 500; border-width: 2px;}",
+             ":host .bk-btn.bk-active {color: white; font-weight: 700; text-decoration: underline;"
+             " box-shadow: inset 0 -4px 0 rgba(0,0,0,0.35);}"]
+    for i, color in enumerate(colors, start=1):
+        rules.append(f":host .bk-btn:nth-child({i}) {{color: {color}; border-color: {color};}}")
+        rules.append(f":host .bk-btn:nth-child({i}).bk-active {{background: {color}; color: white;}}")
+    return "\n".join(rules)
+
+
 def static_toggle_js(n_sp: int, n_cs: int) -> str:
     """JavaScript for the exported page: show the sp (``sp0``…) and cs (``cs0``…) columns for the toggle's choice."""
     sp = ", ".join(f"sp{i}" for i in range(n_sp))
@@ -115,7 +130,8 @@ def build_dashboard(state: DashboardState | None = None, *, static: bool = False
     state = state or DashboardState()
     ctx = Context(static=static)
     toggle = pn.widgets.RadioButtonGroup(label="form", options=TOGGLE_OPTIONS, value=state.form,
-                                         color="primary", css_classes=["ti-form-toggle"], width=520)
+                                         button_type="default", css_classes=["ti-form-toggle"], width=520,
+                                         stylesheets=[toggle_css()])
     body = tabs(state, ctx)
     if static:
         sp = [h for f, h in ctx.form_holders if f == "sp"]
@@ -125,7 +141,7 @@ def build_dashboard(state: DashboardState | None = None, *, static: bool = False
     else:
         toggle.param.watch(lambda event: set_form(state, event.new), "value")
     header = pn.Row(pn.pane.Markdown(f"## {TITLE}", sizing_mode="stretch_width"), sizing_mode="stretch_width")
-    controls = pn.Row(pn.pane.Markdown("**Form:**", margin=(12, 4, 0, 10)), toggle,
+    controls = pn.Row(pn.pane.Markdown("**Form shown:**", margin=(12, 4, 0, 10)), toggle,
                       *([] if static else [download(ctx, "ti10cu2_results.json", lambda: bundle_json(state),
                                                     "results + provenance (JSON)")]),
                       sizing_mode="stretch_width")

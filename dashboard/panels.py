@@ -78,12 +78,13 @@ class FormPanels(pn.viewable.Viewer):
     def __init__(self, state: DashboardState, ctx: Context, sections: Sequence[Section], name: str) -> None:
         super().__init__()
         self.state, self.ctx, self.sections, self.tab_name = state, ctx, list(sections), name
+        # side by side when both fit (≥ 460 px each), stacked when the window is narrower (a projector, a phone)
         self.holders = {form: pn.Column(*[pn.Column(sizing_mode="stretch_width") for _ in self.sections],
                                         sizing_mode="stretch_width", css_classes=["ti-form-panel", f"ti-form-{form}"],
-                                        tags=[f"form-{form}"])
+                                        tags=[f"form-{form}"], styles={"flex": "1 1 460px", "min-width": "0"})
                         for form in FORMS}
         self._keys: dict[tuple[str, int], tuple | None] = {}
-        self._layout = pn.Row(*self.holders.values(), sizing_mode="stretch_width")
+        self._layout = pn.FlexBox(*self.holders.values(), flex_wrap="wrap", sizing_mode="stretch_width")
         self.refresh()
         self.show()
         ctx.form_holders.extend(self.holders.items())

@@ -54,28 +54,28 @@ def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
     tabulator = pn.widgets.Tabulator(
         frame.drop(columns=["status_html"]), show_index=False, disabled=True, layout="fit_columns", height=620,
         sizing_mode="stretch_width", pagination=None, css_classes=["ti-claims"],
-        formatters={"provenance": {"type": "html"}, "quantity": {"type": "textarea"},
-                    "note": {"type": "textarea"}, "method": {"type": "textarea"}},
+        formatters={"provenance": {"type": "html"},  # the badge; every other column is escaped text, wrapped
+                    **{c: {"type": "textarea"} for c in ("quantity", "reported", "computed", "method", "note")}},
+        hidden_columns=["id"],
         header_filters={"status": {"type": "list", "valuesLookup": True, "clearable": True,
                                    "placeholder": "filter status"},
                         "form": {"type": "list", "valuesLookup": True, "clearable": True},
                         "quantity": {"type": "input", "func": "like", "placeholder": "search"}},
-        widths={"form": 70, "status": 180, "quantity": 260, "reported": 110, "unit": 70, "computed": 110,
-                "provenance": 190, "method": 220, "note": 320, "id": 150})
+        # shares of the page width, so no column is cut off at any width (long values wrap)
+        widths={"form": "5%", "status": "11%", "quantity": "15%", "reported": "9%", "unit": "5%", "computed": "9%",
+                "provenance": "11%", "method": "13%", "note": "22%"})
     tabulator.style.map(lambda v: f"background-color:{STATUS_COLORS.get(v, '#4d4d4d')};color:white",
                         subset=["status"])
     summary = SharedPanel(state, ctx, lambda s: (s.claims,), lambda s, c: [claims_summary_pane(s)],
                           "claims summary", ("claims",))
 
-    def new_claims(*_: Any) -> None:
-        tabulator.value = claims_frame(state).drop(columns=["status_html"])
-
     def follow_form(*_: Any) -> None:
-        tabulator.filters = [{"field": "form", "type": "in", "value": [*state.shown_forms, "both"]}]
+        """Only the rows of the form(s) shown (and the cross-form rows): the toggle decides, live."""
+        full = claims_frame(state).drop(columns=["status_html"])
+        tabulator.value = full[full["form"].isin([*state.shown_forms, "both"])].reset_index(drop=True)
 
     if not ctx.static:
-        state.param.watch(new_claims, "claims")
-        state.param.watch(follow_form, "form")
+        state.param.watch(follow_form, ["claims", "form"])
         follow_form()
     return pn.Column(
         pn.pane.Markdown("Every reported number and worded claim against what our code computes. Filter by status "

@@ -99,7 +99,8 @@ def tauc_controls(state: DashboardState, form: str, ctx: Context) -> pn.viewable
     current = state.tauc_windows.get(form) or (a.tauc.fit_window_eV if a.tauc is not None else (2.3, 2.7))
     value = (min(max(current[0], lo_limit), hi_limit), min(max(current[1], lo_limit), hi_limit))
     slider = pn.widgets.EditableRangeSlider(label=f"Tauc fit window for {form} (eV)", start=lo_limit, end=hi_limit,
-                                            value=value, step=0.005, format="0.000", width=420,
+                                            value=value, step=0.005, format="0.000", min_width=240,
+                                            sizing_mode="stretch_width",
                                             css_classes=["ti-tauc-window"], tags=[f"tauc-{form}"])
     automatic = pn.widgets.Button(label="automatic window", color="light", width=160,
                                   disabled=form not in state.tauc_windows)
@@ -113,8 +114,9 @@ def tauc_controls(state: DashboardState, form: str, ctx: Context) -> pn.viewable
     slider.param.watch(on_window, "value_throttled")
     automatic.on_click(lambda _event: state.set_tauc_window(form, None))
     transition.param.watch(lambda event: state.set_transition(event.new), "value")
-    return pn.Column(pn.Row(slider, automatic), pn.Row(pn.pane.Markdown("Tauc transition (the article does not say; "
-                                                                        "applies to both forms):"), transition),
+    return pn.Column(pn.FlexBox(slider, automatic, flex_wrap="wrap"),
+                     pn.FlexBox(pn.pane.Markdown("Tauc transition (the article does not say; applies to both forms):"),
+                                transition, flex_wrap="wrap"),
                      sizing_mode="stretch_width")
 
 

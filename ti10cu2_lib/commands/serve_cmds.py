@@ -19,7 +19,8 @@ def _serve(args: argparse.Namespace) -> int:
     origins = [f"--allow-websocket-origin={host}:{args.port}" for host in ("localhost", "127.0.0.1", args.address)]
     command = [sys.executable, "-m", "panel", "serve", str(DASHBOARD), "--port", str(args.port),
                "--address", args.address, *dict.fromkeys(origins),
-               "--unused-session-lifetime", "60000"]  # a slow page load must not outlive its session (15 s default)
+               "--unused-session-lifetime", "60000",  # a slow page load must not outlive its session (15 s default)
+               "--warm"]  # run the app once at start-up: the shared analyses are cached before the first visitor
     if args.num_procs > 1:
         command += ["--num-procs", str(args.num_procs)]
     os.execv(sys.executable, command)  # replaces this process; returns only on failure

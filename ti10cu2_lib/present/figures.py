@@ -25,8 +25,10 @@ from ti10cu2_lib.data.kinds import Dataset
 from ti10cu2_lib.data.readers import HC_EV_NM
 
 FORM_COLORS = {"sp": "#1f77b4", "cs": "#d62728"}  # one colour per form, everywhere
-WIDTH, HEIGHT = 520, 340
-_COMMON = {"width": WIDTH, "height": HEIGHT, "tools": ["hover"], "show_grid": True}
+HEIGHT = 340  # px; the width follows the page (responsive), at least MIN_WIDTH
+WIDTH = 520  # px: the width of fixed-size figures (the structure figures)
+MIN_WIDTH = 320
+_COMMON = {"responsive": True, "min_width": MIN_WIDTH, "height": HEIGHT, "tools": ["hover"], "show_grid": True}
 
 
 def provenance_label(origin: Origin) -> str:
@@ -134,7 +136,7 @@ def band_diagram_figure(bands: Sequence[BandEdges], products: Sequence[str] = ("
     provenance = ", ".join(f"{b.form} {'+'.join(b.origin.root_provenances())}" for b in bands)
     return hv.Overlay(layers).opts(title=f"Band edges, pH {ph:g} — data: {provenance}", invert_yaxis=True,
                                    xaxis=None, ylabel="potential (V vs NHE)", xlim=(-0.2, x_end + 0.1),
-                                   width=WIDTH, height=HEIGHT + 60)
+                                   responsive=True, min_width=MIN_WIDTH, height=HEIGHT + 60)
 
 
 def iv_figure(dataset: Dataset, result: ConductivityResult, blank: Dataset | None = None) -> hv.Overlay:

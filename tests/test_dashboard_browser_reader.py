@@ -1,0 +1,151 @@
+"""What a reader sees in a real (headless) Chromium: the selected form unmistakable, the Claims tab following the
+toggle, nothing scrolling sideways at projector width, and the first numbers soon after a cold start."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+
+from tests.browser_support import ARTIFACTS, PageGuard, PanelServer, chromium_or_skip, launch_chromium
+from tests.test_dashboard_browser import APP, TABS, TIMEOUT_MS, click_form, open_tab
+
+pytestmark = pytest.mark.browser
+
+
+class WarmPanelServer(PanelServer):
+    """``panel serve --warm`` (as ``make serve``), ready as soon as its port accepts connections: no HTTP request
+    is made before the test's own, so nothing but ``--warm`` can have filled the caches."""
+
+    def start(self):
+        self.args = (*self.args, "--warm")
+        t0 = time.monotonic()
+        log = self.log_path
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self._log_file = open(log, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(self.command(), cwd=self.cwd, stdout=self._log_file, stderr=subprocess.STDOUT,
+                                     env={**os.environ, "BOKEH_BROWSER": "none"}, start_new_session=True)
+        while time.monotonic() - t0 < self.timeout:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    self.startup_seconds = time.monotonic() - t0
+                    return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"no server on port {self.port}:\n{self.log()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server():
+    chromium_or_skip()
+    with PanelServer(APP, timeout=120) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def open_page(browser, server, width: int = 1300):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    guard = PageGuard(page)
+    page.goto(server.url)
+    page.locator('.ti-value[data-key="band_gap"][data-form="sp"]').wait_for(state="visible", timeout=TIMEOUT_MS)
+    return context, page, guard
+
+
+def button_colours(page) -> dict[str, tuple[int, int, int]]:
+    """Background colour of each toggle button, by its text."""
+    found = page.locator(".ti-form-toggle .bk-btn").evaluate_all(
+        "els => els.map(e => [e.innerText, getComputedStyle(e).backgroundColor])")
+    out = {}
+    for text, rgb in found:
+        out[text.strip()] = tuple(int(v) for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+    return out
+
+
+def test_the_selected_form_is_unmistakable(browser, server):
+    context, page, guard = open_page(browser, server)
+    try:
+        for label in ("(Ti10Cu2)sp", "(Ti10Cu2)cs", "both, side by side"):
+            click_form(page, label)
+            page.wait_for_timeout(400)
+            colours = button_colours(page)
+            selected = colours.pop(label)
+            for other in colours.values():
+                # a white button against a filled one: far apart in every channel sum, not 4 units as before
+                assert sum(abs(a - b) for a, b in zip(selected, other, strict=True)) > 150, (label, colours)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.locator(".ti-form-toggle").screenshot(path=str(ARTIFACTS / f"toggle-{label[:12]}.png"))
+        guard.assert_clean()
+    finally:
+        context.close()
+
+
+def claims_forms(page) -> set[str]:
+    """The form column of the Claims table's rows (all of them: the table has no pagination)."""
+    page.wait_for_timeout(800)
+    return set(page.locator('.ti-claims .tabulator-cell[tabulator-field="form"]').all_inner_texts())
+
+
+def test_the_claims_tab_follows_the_toggle(browser, server):
+    context, page, guard = open_page(browser, server)
+    try:
+        open_tab(page, "Claims")
+        page.locator(".ti-claims .tabulator-row").first.wait_for(timeout=TIMEOUT_MS)
+        assert claims_forms(page) == {"sp", "both"}
+        click_form(page, "(Ti10Cu2)cs")
+        assert claims_forms(page) == {"cs", "both"}
+        click_form(page, "both, side by side")
+        assert claims_forms(page) == {"sp", "cs", "both"}
+        guard.assert_clean()
+    finally:
+        context.close()
+
+
+def test_nothing_scrolls_sideways_at_projector_width(browser, server):
+    """At 1024 px wide no tab, in any mode, is wider than the window."""
+    context, page, guard = open_page(browser, server, width=1024)
+    try:
+        wide = []
+        for mode in ("(Ti10Cu2)sp", "both, side by side"):
+            click_form(page, mode)
+            for tab in TABS:
+                open_tab(page, tab)
+                page.wait_for_timeout(1200)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 1024 + 2:
+                    wide.append(f"{mode} / {tab}: {width} px")
+                    page.screenshot(path=str(ARTIFACTS / f"overflow-{tab[:10]}-{mode[:6]}.png"))
+        assert not wide, "horizontal scrolling at 1024 px: " + "; ".join(wide)
+        guard.assert_clean()
+    finally:
+        context.close()
+
+
+def test_first_numbers_within_3_s_of_a_cold_server(browser):
+    with WarmPanelServer(APP, timeout=180) as cold:
+        context = browser.new_context(viewport={"width": 1300, "height": 900})
+        page = context.new_page()
+        try:
+            t0 = time.monotonic()
+            page.goto(cold.url)
+            page.locator('.ti-value[data-key="band_gap"][data-form="sp"]').wait_for(state="visible",
+                                                                                   timeout=TIMEOUT_MS)
+            seconds = time.monotonic() - t0
+            page.screenshot(path=str(ARTIFACTS / "cold-first-page.png"))
+        finally:
+            context.close()
+    assert seconds <= 3.0, f"first numbers {seconds:.1f} s after the server was ready"
