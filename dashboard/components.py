@@ -26,7 +26,7 @@ from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import figures
 from ti10cu2_lib.present.badges import badge, format_number
 
-from .state import FORM_DESCRIPTIONS, FORM_LABELS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
+from .state import FORM_DESCRIPTIONS, FORM_LABELS, FORMS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
 
 MAX_TABLE_ROWS = 40  # rows shown per table in the page; the CSV download has all of them
 
@@ -246,7 +246,29 @@ def figure(fig: Any, state: DashboardState) -> pn.pane.HoloViews:
     """A shared HoloViews figure; SVG output when the session asked for it (the toolbar's save tool saves it)."""
     if state.svg:
         fig = fig.opts(backend_opts={"plot.output_backend": "svg"}, clone=True)
-    return pn.pane.HoloViews(fig, backend="bokeh", linked_axes=False, sizing_mode="stretch_width")
+    return pn.pane.HoloViews(fig, backend="bokeh", linked_axes=False, sizing_mode="stretch_width",
+                             min_width=figures.MIN_WIDTH, min_height=figures.HEIGHT)
+
+
+def paired_figure(form: str, make: Callable[[str], Any]) -> Any:
+    """``make(form)`` with the axis limits it shares with the other form's figure (``make`` returns None where a
+    form has no data), so side-by-side panels compare at a glance; None when ``form`` has none."""
+    figs = {f: fig for f in FORMS if (fig := make(f)) is not None}
+    return figures.shared_axes(figs).get(form) if form in figs else None
+
+
+def overlay_figure(state: DashboardState, make: Callable[[str], Any], title: str, kind: str) -> list:
+    """Both forms' figures from ``make`` on one pair of axes (titled with each form's data provenance for the
+    dataset ``kind``), or a note when neither form has data."""
+    figs = {f: fig for f in FORMS if (fig := make(f)) is not None}
+    if not figs:
+        return [note(f"{title}: no data for either form", kind="problem")]
+    missing = [FORM_LABELS[f] for f in FORMS if f not in figs]
+    data = ", ".join(f"{f} {'+'.join(state.analyses[f].datasets[kind].origin.root_provenances())}" for f in figs)
+    parts: list[Any] = [figure(figures.overlaid(figs, f"{title}, sp vs cs — data: {data}"), state)]
+    if missing:
+        parts.append(note(f"{', '.join(missing)}: no data to overlay", kind="problem"))
+    return parts
 
 
 def form_header(form: str) -> pn.pane.HTML:

@@ -76,13 +76,13 @@ def build_all_tabs(layout: pn.viewable.Viewable) -> None:
         tabs_widget.active = 0
 
 
-TOGGLE_OPTIONS = {FORM_LABELS["sp"]: "sp", FORM_LABELS["cs"]: "cs", FORM_LABELS["both"]: "both"}
+TOGGLE_OPTIONS = {FORM_LABELS[view]: view for view in ("sp", "cs", "both", "overlay")}
 
 
 def toggle_css() -> str:
     """The form toggle: the selected button filled with its form's colour (the figures' colour), bold and
     underlined; the others white with a coloured outline, so the selection reads at a glance, also in print."""
-    colors = [FORM_COLORS["sp"], FORM_COLORS["cs"], "#555555"]
+    colors = [FORM_COLORS["sp"], FORM_COLORS["cs"], "#555555", "#555555"]
     rules = [":host .bk-btn {background: white; font-weight: 500; border-width: 2px;}",
              ":host .bk-btn.bk-active {color: white; font-weight: 700; text-decoration: underline;"
              " box-shadow: inset 0 -4px 0 rgba(0,0,0,0.35);}"]
@@ -92,13 +92,18 @@ def toggle_css() -> str:
     return "\n".join(rules)
 
 
-def static_toggle_js(n_sp: int, n_cs: int) -> str:
-    """JavaScript for the exported page: show the sp (``sp0``…) and cs (``cs0``…) columns for the toggle's choice."""
-    sp = ", ".join(f"sp{i}" for i in range(n_sp))
-    cs = ", ".join(f"cs{i}" for i in range(n_cs))
-    return (f"const a = cb_obj.active;  // 0 sp, 1 cs, 2 both\n"
-            f"for (const m of [{sp}]) {{ m.visible = (a !== 1) }}\n"
-            f"for (const m of [{cs}]) {{ m.visible = (a !== 0) }}\n")
+#: static page: which toggle positions (0 sp, 1 cs, 2 both, 3 overlay) show a holder of each role (see FormPanels)
+STATIC_VISIBILITY = {"sp": (0, 2, 3), "cs": (1, 2, 3), "overlay": (3,)}
+
+
+def static_toggle_js(counts: dict[str, int]) -> str:
+    """JavaScript for the exported page: show each holder (args ``sp_0``, ``cs_1``, ``overlay_0``…) for the
+    toggle's choice; ``counts`` gives how many holders of each role the page has."""
+    lines = ["const a = cb_obj.active;  // 0 sp, 1 cs, 2 both, 3 overlay"]
+    for role, shown in STATIC_VISIBILITY.items():
+        names = ", ".join(f"{role}_{i}" for i in range(counts.get(role, 0)))
+        lines.append(f"for (const m of [{names}]) {{ m.visible = {list(shown)}.includes(a) }}")
+    return "\n".join(lines) + "\n"
 
 
 def message_pane(state: DashboardState) -> pn.pane.Alert:
@@ -134,10 +139,11 @@ def build_dashboard(state: DashboardState | None = None, *, static: bool = False
                                          stylesheets=[toggle_css()])
     body = tabs(state, ctx)
     if static:
-        sp = [h for f, h in ctx.form_holders if f == "sp"]
-        cs = [h for f, h in ctx.form_holders if f == "cs"]
-        args = {**{f"sp{i}": h for i, h in enumerate(sp)}, **{f"cs{i}": h for i, h in enumerate(cs)}}
-        toggle.jscallback(value=static_toggle_js(len(sp), len(cs)), args=args)
+        by_role: dict[str, list] = {role: [] for role in STATIC_VISIBILITY}
+        for role, holder in ctx.form_holders:
+            by_role[role].append(holder)
+        args = {f"{role}_{i}": h for role, holders in by_role.items() for i, h in enumerate(holders)}
+        toggle.jscallback(value=static_toggle_js({role: len(h) for role, h in by_role.items()}), args=args)
     else:
         toggle.param.watch(lambda event: set_form(state, event.new), "value")
     header = pn.Row(pn.pane.Markdown(f"## {TITLE}", sizing_mode="stretch_width"), sizing_mode="stretch_width")

@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 #: state parameters whose change may change what a section shows
 DEPENDENCIES = ("analyses", "structures", "comparisons", "svg", "demo")
 
+#: the per-form columns: side by side while each gets ≥ 460 px, stacked on a narrower window (a projector, a
+#: phone). A CSS grid on a Column, because responsive plots inside Panel's FlexBox lose their size when the
+#: overlaid view above them is rendered first (seen in Chromium).
+COLUMNS_CSS = (":host {display: grid !important;"
+               " grid-template-columns: repeat(auto-fit, minmax(min(460px, 100%), 1fr));}")
+
 Section = tuple[Callable[[DashboardState, str], tuple], Callable[[DashboardState, str, Context], list]]
 
 
@@ -44,11 +50,12 @@ def same_key(a: tuple | None, b: tuple | None) -> bool:
 
 
 def ds_key(*kinds: str) -> Callable[[DashboardState, str], tuple]:
-    """Key of a section that shows the datasets of ``kinds`` (and figures, so the SVG choice)."""
+    """Key of a section that shows the datasets of ``kinds`` (and figures, so the SVG choice). Both forms' data
+    count: a form's figure shares its axes with the other form's."""
 
     def key(state: DashboardState, form: str) -> tuple:
-        data = state.analyses[form].datasets
-        return (state.svg, *(data.get(k) for k in kinds), *(state.analyses[form].problems.get(k) for k in kinds))
+        return (state.svg, *(state.analyses[f].datasets.get(k) for f in FORMS for k in kinds),
+                *(state.analyses[f].problems.get(k) for f in FORMS for k in kinds))
 
     return key
 
@@ -72,25 +79,45 @@ def safe_build(build: Callable[[], list], what: str) -> list:
 class FormPanels(pn.viewable.Viewer):
     """For each form a column of sections; the columns' visibility follows ``state.form``.
 
-    Each section is rebuilt only when its key (see the module's docstring) changes.
+    Each section is rebuilt only when its key (see the module's docstring) changes. ``overlay`` (optional) builds
+    the "both, overlaid" view of the tab (both forms' figures on shared axes), shown in that mode above the two
+    columns (whose tables stay useful) and built the first time it is shown, then whenever ``overlay_key``
+    changes. Both forms' columns are always built (a toggle only changes visibility); responsive plots built
+    inside a box that is hidden as a whole get no size in the browser, so the columns are never hidden together.
     """
 
-    def __init__(self, state: DashboardState, ctx: Context, sections: Sequence[Section], name: str) -> None:
+    def __init__(self, state: DashboardState, ctx: Context, sections: Sequence[Section], name: str, *,
+                 overlay: Callable[[DashboardState, Context], list] | None = None,
+                 overlay_key: Callable[[DashboardState], tuple] | None = None) -> None:
         super().__init__()
         self.state, self.ctx, self.sections, self.tab_name = state, ctx, list(sections), name
-        # side by side when both fit (≥ 460 px each), stacked when the window is narrower (a projector, a phone)
+        self.overlay = overlay
+        self.overlay_key = overlay_key or (lambda s: (s.svg, s.analyses["sp"], s.analyses["cs"]))
         self.holders = {form: pn.Column(*[pn.Column(sizing_mode="stretch_width") for _ in self.sections],
                                         sizing_mode="stretch_width", css_classes=["ti-form-panel", f"ti-form-{form}"],
-                                        tags=[f"form-{form}"], styles={"flex": "1 1 460px", "min-width": "0"})
+                                        tags=[f"form-{form}"], styles={"min-width": "0"})
                         for form in FORMS}
+        self.overlay_holder = pn.Column(sizing_mode="stretch_width", css_classes=["ti-overlay-panel"],
+                                        tags=["form-overlay"], visible=False)
         self._keys: dict[tuple[str, int], tuple | None] = {}
-        self._layout = pn.FlexBox(*self.holders.values(), flex_wrap="wrap", sizing_mode="stretch_width")
+        self._overlay_built: tuple | None = None
+        self._layout = pn.Column(self.overlay_holder,
+                                 pn.Column(*self.holders.values(), sizing_mode="stretch_width",
+                                           stylesheets=[COLUMNS_CSS]),
+                                 sizing_mode="stretch_width")
         self.refresh()
         self.show()
         ctx.form_holders.extend(self.holders.items())
+        if overlay is not None and ctx.static:
+            self._refresh_overlay()
+            ctx.form_holders.append(("overlay", self.overlay_holder))
         if not ctx.static:
             state.param.watch(self.refresh, list(DEPENDENCIES))
             state.param.watch(self.show, "form")
+
+    @property
+    def overlaid(self) -> bool:
+        return self.overlay is not None and self.state.form == "overlay"
 
     def refresh(self, *_: Any) -> None:
         for form in FORMS:
@@ -101,11 +128,25 @@ class FormPanels(pn.viewable.Viewer):
                 self._keys[(form, i)] = new
                 objects = safe_build(lambda b=build, f=form: b(self.state, f, self.ctx), f"{self.tab_name} ({form})")
                 self.holders[form][i].objects = objects
+        if self.overlaid:
+            self._refresh_overlay()
+
+    def _refresh_overlay(self) -> None:
+        """Build the overlaid view when its inputs changed (only when it is, or may be, shown)."""
+        new = self.overlay_key(self.state)
+        if same_key(new, self._overlay_built):
+            return
+        self._overlay_built = new
+        self.overlay_holder.objects = safe_build(lambda: self.overlay(self.state, self.ctx),
+                                                 f"{self.tab_name} (overlay)")
 
     def show(self, *_: Any) -> None:
         shown = self.state.shown_forms
         for form, holder in self.holders.items():
             holder.visible = form in shown
+        if self.overlaid:
+            self._refresh_overlay()
+        self.overlay_holder.visible = self.overlaid
 
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout

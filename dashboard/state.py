@@ -46,8 +46,10 @@ from ti10cu2_lib.structure.reported_geometry import StructuralNumbers, structura
 
 FORMS = ("sp", "cs")
 #: what the global toggle can show → the forms shown
-VIEWS: dict[str, tuple[str, ...]] = {"sp": ("sp",), "cs": ("cs",), "both": ("sp", "cs")}
-FORM_LABELS = {"sp": "(Ti10Cu2)sp", "cs": "(Ti10Cu2)cs", "both": "both, side by side"}
+#: what the toggle can show: one form, both side by side, or both overlaid on shared axes
+VIEWS: dict[str, tuple[str, ...]] = {"sp": ("sp",), "cs": ("cs",), "both": ("sp", "cs"), "overlay": ("sp", "cs")}
+FORM_LABELS = {"sp": "(Ti10Cu2)sp", "cs": "(Ti10Cu2)cs", "both": "both, side by side",
+               "overlay": "both, overlaid"}
 FORM_DESCRIPTIONS = {"sp": "hard-sphere-like packing", "cs": "1D chain stacking"}
 
 LOG = logging.getLogger(__name__)
@@ -62,9 +64,15 @@ REFERENCE_ELECTRODES = ("Ag/AgCl", "SCE", "NHE", "RHE")
 TRANSITIONS = ("direct", "indirect")
 
 REPO = Path(__file__).resolve().parents[1]
-#: public COD CIFs for the structure demo (read in place; the demo is offered only when this folder exists)
-DEMO_DIR = REPO.parent / "shared" / "reference-data" / "cif"
-DEMO_PREFERRED = "COD_7050234_Ti4_alkoxide.cif"  # a titanium–oxo cluster: closest in kind to the article's
+#: public-domain COD CIFs shipped for the structure demo (data/demo/README.md says what each is and where it is from)
+DEMO_DIR = REPO / "data" / "demo"
+#: the demo each form shows by default (state.demo == DEMO_AUTO): a 0D cluster crystal for sp (a titanium–oxo
+#: cluster, closest in kind to the article's), a 1D chain of units with two links each for cs
+DEMO_FOR_FORM = {"sp": "COD_7050234_Ti4_alkoxide.cif", "cs": "COD_1518798_Ru2Co_cyanide_chain.cif"}
+DEMO_KIND = {"COD_7050234_Ti4_alkoxide.cif": "0D cluster crystal",
+             "COD_1518798_Ru2Co_cyanide_chain.cif": "1D chains of linked units",
+             "COD_1501469_Cu_carboxyphenylazo_barbiturate.cif": "0D Cu(II) complex"}
+DEMO_AUTO = "auto"
 MAX_ANGLE_CENTRES = 4  # bond-angle tables for at most this many metal sites (Cu first)
 
 
@@ -213,18 +221,29 @@ def deposited_bundle(form: str) -> StructureBundle | None:
 
 
 def demo_cifs() -> tuple[str, ...]:
-    """File names of the public COD CIFs offered as a demo (empty when the reference folder is absent)."""
+    """File names of the public COD CIFs offered as a demo, the per-form defaults first (empty when the folder
+    is absent)."""
     if not DEMO_DIR.is_dir():
         return ()
     names = sorted(p.name for p in DEMO_DIR.glob("*.cif"))
-    return tuple(sorted(names, key=lambda n: n != DEMO_PREFERRED))
+    first = list(DEMO_FOR_FORM.values())
+    return tuple(sorted(names, key=lambda n: first.index(n) if n in first else len(first)))
 
 
 def demo_label(name: str) -> str:
-    """``DEMO — COD 2231779 …`` with the COD id read off the file name."""
+    """``DEMO — COD 1518798 (…), 1D chains of linked units: … NOT the article's structure`` (COD id read off the
+    file name)."""
     match = re.match(r"COD_(\d+)_?(.*)\.cif$", name)
     what = f"COD {match.group(1)} ({match.group(2).replace('_', ' ')})" if match else name
-    return f"DEMO — {what}: a public Crystallography Open Database structure, NOT the article's structure"
+    kind = f", {DEMO_KIND[name]}" if name in DEMO_KIND else ""
+    return f"DEMO — {what}{kind}: a public Crystallography Open Database structure, NOT the article's structure"
+
+
+def demo_for(form: str, choice: str = DEMO_AUTO) -> str | None:
+    """The demo file shown for ``form`` under the session's ``choice`` ("auto": the form's own default, "": none,
+    or one file for both forms); None when there is none."""
+    name = DEMO_FOR_FORM.get(form) if choice == DEMO_AUTO else choice
+    return name if name and name in demo_cifs() else None
 
 
 def demo_bundle(name: str) -> StructureBundle | None:
@@ -283,11 +302,12 @@ def size_problem(size: int) -> str | None:
 class DashboardState(param.Parameterized):
     """Everything one browser session sees. Create one per session; never share an instance."""
 
-    form = param.Selector(default="sp", objects=list(VIEWS), doc="form(s) shown: sp, cs or both")
+    form = param.Selector(default="sp", objects=list(VIEWS), doc="form(s) shown: sp, cs, both or overlay")
     transition = param.Selector(default="direct", objects=list(TRANSITIONS), doc="Tauc transition type")
     tauc_windows = param.Dict(default=None, doc="form → (lo, hi) eV manual Tauc window; absent = automatic")
     svg = param.Boolean(default=False, doc="render figures as SVG (the toolbar's save button then writes SVG)")
-    demo = param.String(default="", doc="file name of the COD demo CIF shown where no structure exists")
+    demo = param.String(default=DEMO_AUTO, doc="COD demo shown where a form has no structure: 'auto' (sp → a 0D "
+                                                "cluster crystal, cs → a 1D chain), '' (none) or one file name")
     uploads = param.Dict(default=None, doc="(form, kind) → Upload of this session")
     user_structures = param.Dict(default=None, doc="form → StructureBundle uploaded in this session")
     patterns = param.Dict(default=None, doc="form → PatternUpload (measured PXRD) of this session")
@@ -334,9 +354,9 @@ class DashboardState(param.Parameterized):
         return (bundle.numbers is not None and bundle.form_match is not None and bundle.form_match.form == form)
 
     def _structure(self, form: str) -> StructureBundle | None:
-        """user (this session) > deposited (server) > demo (if chosen)."""
-        return self.user_structures.get(form) or deposited_bundle(form) or (demo_bundle(self.demo)
-                                                                            if self.demo else None)
+        """user (this session) > deposited (server) > demo (the form's own by default, see :func:`demo_for`)."""
+        name = demo_for(form, self.demo)
+        return self.user_structures.get(form) or deposited_bundle(form) or (demo_bundle(name) if name else None)
 
     def recompute(self, forms: tuple[str, ...] = FORMS) -> None:
         """Recompute the analyses of ``forms`` (the others are kept), the structures and the claims."""
@@ -526,8 +546,9 @@ class DashboardState(param.Parameterized):
             self._say(f"your CIF for {form} is no longer shown.")
 
     def set_demo(self, name: str) -> None:
-        """Show the COD demo structure ``name`` where a form has no structure ("" to hide it)."""
-        if name and name not in demo_cifs():
+        """Show the COD demo structure ``name`` where a form has no structure ("" to hide it, "auto" for each
+        form's own: a 0D cluster crystal for sp, a 1D chain for cs)."""
+        if name and name != DEMO_AUTO and name not in demo_cifs():
             self._say(f"no demo CIF '{name}'.", "error")
             return
         self.demo = name

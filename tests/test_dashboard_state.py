@@ -217,7 +217,10 @@ def test_layout_builds_every_tab_without_a_display_error(state, static):
     build_all_tabs(layout)
     alerts = [str(a.object) for a in layout.select(pn.pane.Alert)]
     assert not [a for a in alerts if "could not display" in a], alerts
-    assert len(ctx.form_holders) == 2 * 8  # eight tabs follow the toggle
+    roles = [role for role, _ in ctx.form_holders]
+    assert roles.count("sp") == roles.count("cs") == 8  # eight tabs follow the toggle
+    # the static page also carries the overlaid views (Optical, Band structure, Conductivity, CO2)
+    assert roles.count("overlay") == (4 if static else 0)
     if static:
         assert "claims.csv" in ctx.tables and "ti10cu2_results.json" in ctx.tables
 
@@ -248,7 +251,7 @@ def test_formpanels_rebuild_only_changed_sections(state):
     state.set_tauc_window("cs", (2.4, 2.6))
     assert calls == []  # the I–V section does not depend on the Tauc window
     state.upload("cs", "iv", "iv.csv", iv_csv(1e-9, 0.5, 0.01), length_mm=0.5, area_mm2=0.01)
-    assert calls == ["cs"]
+    assert sorted(calls) == ["cs", "sp"]  # new cs data: both panels rebuild, as they share their axes
     assert panels.holders["cs"].visible and not panels.holders["sp"].visible
 
 
@@ -306,3 +309,24 @@ def test_an_upload_whose_analysis_fails_is_refused(state):
     assert not state.upload("sp", "drs", "tiny.csv", text)
     assert "tiny.csv" in state.message and "drs analysis fails" in state.message
     assert ("sp", "drs") not in state.uploads
+
+
+def test_overlay_mode_shows_both_forms_on_shared_axes(state):
+    """'both, overlaid': one figure per measurement with both forms' layers (each in its form's colour), and the
+    side-by-side figures share their limits (a yield twice as high looks twice as high)."""
+    from dashboard.tabs import co2_photocurrent
+    from ti10cu2_lib.present import figures
+
+    layout, _, _ = build_dashboard(state)
+    build_all_tabs(layout)
+    state.form = "overlay"
+    overlay = co2_photocurrent.overlay(state, Context())
+    fig = next(p.object for p in overlay if isinstance(p, pn.pane.HoloViews))
+    colours = {layer.opts.get("style").kwargs.get("color") for layer in fig}
+    assert {figures.FORM_COLORS["sp"], figures.FORM_COLORS["cs"]} <= colours
+    assert "sp reconstructed, cs reconstructed" in fig.opts.get("plot").kwargs["title"]
+    paired = {f: co2_photocurrent.co2_plot(state, f) for f in ("sp", "cs")}
+    shared = figures.shared_axes(paired)
+    assert figures.data_range(shared["sp"], 1) == figures.data_range(shared["cs"], 1)
+    # cs's CO reaches ~97 µmol/g: sp's panel is drawn to the same height, not to its own ~47
+    assert figures.data_range(shared["sp"], 1)[1] > 90 > figures.data_range(paired["sp"], 1)[1]

@@ -16,6 +16,8 @@ from ..components import (
     form_header,
     html_pane,
     note,
+    overlay_figure,
+    paired_figure,
     problem_of,
     reported_html,
     table,
@@ -28,7 +30,22 @@ TITLE = "Band structure"
 
 
 def bands_key(state: DashboardState, form: str) -> tuple:
-    return (*ds_key("mott_schottky", "drs")(state, form), state.transition, state.tauc_windows.get(form))
+    return (*ds_key("mott_schottky", "drs")(state, form), state.transition, *sorted(state.tauc_windows.items()))
+
+
+def mott_schottky_plot(state: DashboardState, form: str, *, by_form: bool = False) -> Any:
+    a = state.analyses[form]
+    ds = a.datasets.get("mott_schottky")
+    if ds is None or a.mott_schottky is None:
+        return None
+    return figures.mott_schottky_figure(ds, a.mott_schottky, by_form=by_form)
+
+
+def overlay(state: DashboardState, ctx: Context) -> list:
+    """Both forms' Mott–Schottky data on shared axes (form colours, one marker per frequency)."""
+    return [pn.pane.Markdown("#### Mott–Schottky, both forms on shared axes", margin=(0, 10)),
+            *overlay_figure(state, lambda f: mott_schottky_plot(state, f, by_form=True), "Mott–Schottky",
+                            "mott_schottky")]
 
 
 def mott_schottky_section(state: DashboardState, form: str, ctx: Context) -> list:
@@ -45,7 +62,7 @@ def mott_schottky_section(state: DashboardState, form: str, ctx: Context) -> lis
     parts += [dataset_line(ds), html_pane(
         f'<p style="font-size:1.15em">E<sub>fb</sub> = {shown} &nbsp; (article {article}; '
         f"{esc(ms.carrier_type)}-type, measured vs {esc(ms.reference_electrode)})</p>"),
-        figure(figures.mott_schottky_figure(ds, ms), state)]
+        figure(paired_figure(form, lambda f: mott_schottky_plot(state, f)), state)]
     rows = [{"frequency (Hz)": f"{f.frequency_Hz:g}",
              "E_fb (V vs NHE)": value_html(f.flat_band_V_vs_NHE, origin=ms.origin,
                                            uncertainty=f.flat_band_uncertainty_V, fmt="{:+.4f}"),
@@ -90,7 +107,7 @@ def band_diagram_shared(state: DashboardState, ctx: Context) -> list:
 def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
     return pn.Column(
         FormPanels(state, ctx, [(ds_key("mott_schottky"), mott_schottky_section),
-                                (bands_key, bands_section)], "band structure"),
+                                (bands_key, bands_section)], "band structure", overlay=overlay),
         SharedPanel(state, ctx, lambda s: (s.svg, s.analyses["sp"].bands, s.analyses["cs"].bands),
                     band_diagram_shared, "band diagram"),
         sizing_mode="stretch_width")

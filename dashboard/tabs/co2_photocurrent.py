@@ -17,6 +17,8 @@ from ..components import (
     form_header,
     note,
     number,
+    overlay_figure,
+    paired_figure,
     problem_of,
     reported_html,
     table,
@@ -28,6 +30,19 @@ from ..state import DashboardState
 TITLE = "CO2 & photocurrent"
 
 
+def co2_plot(state: DashboardState, form: str) -> Any:
+    a = state.analyses[form]
+    ds = a.datasets.get("co2_timecourse")
+    return figures.co2_figure(ds, a.co2) if ds is not None and a.co2 is not None else None
+
+
+def overlay(state: DashboardState, ctx: Context) -> list:
+    """Both forms' CO2 time courses on shared axes (sp blue, cs red; CH4 solid, CO dashed)."""
+    return [pn.pane.Markdown("#### CO2 photoreduction, both forms on shared axes", margin=(0, 10)),
+            *overlay_figure(state, lambda f: co2_plot(state, f), "CO2 photoreduction", "co2_timecourse"),
+            *photocurrent_section(state, "cs", ctx)]
+
+
 def co2_section(state: DashboardState, form: str, ctx: Context) -> list:
     a = state.analyses[form]
     ds = a.datasets.get("co2_timecourse")
@@ -35,7 +50,7 @@ def co2_section(state: DashboardState, form: str, ctx: Context) -> list:
     if ds is None or a.co2 is None:
         return [*parts, dataset_line(ds), note(problem_of(state, form, "co2_timecourse"), kind="problem")]
     r = a.co2
-    parts += [dataset_line(ds), figure(figures.co2_figure(ds, r), state)]
+    parts += [dataset_line(ds), figure(paired_figure(form, lambda f: co2_plot(state, f)), state)]
     rows = []
     for product, p in r.products.items():
         rid = {"CH4": "ch4_yield_4h", "CO": "co_yield_4h"}.get(product)
@@ -61,17 +76,24 @@ def photocurrent_section(state: DashboardState, form: str, ctx: Context) -> list
     parts: list[Any] = [pn.pane.Markdown("#### Transient photocurrent", margin=(0, 10))]
     if ds is None:
         return [*parts, note(problem_of(state, form, "photocurrent"), kind="problem")]
+    illustrative = ds.provenance == Provenance.ILLUSTRATIVE
+    if illustrative and form == "sp":
+        return [*parts, note("The article shows the photocurrent of (Ti10Cu2)cs only (Fig. S24); there is none for "
+                             "(Ti10Cu2)sp. Upload a measured sp trace on the Data tab to analyse it.")]
     parts.append(dataset_line(ds))
-    if ds.provenance == Provenance.ILLUSTRATIVE:
+    if illustrative:
         parts.append(note("Illustrative shape only: the article gives no photocurrent numbers (Fig. S24 is "
-                          "qualitative). Upload a measured trace to analyse it.", kind="problem"))
+                          "qualitative: 'rapid rise on light-on, rapid decay on light-off'), so no amplitude or "
+                          "time constant is shown. Upload a measured trace to analyse it.", kind="problem"))
     parts.append(figure(figures.photocurrent_figure(ds, a.photocurrent), state))
     p = a.photocurrent
     if p is None:
         return [*parts, note(problem_of(state, form, "photocurrent"), kind="problem")]
+    if illustrative:  # times and amplitudes of an invented trace would be numbers with no meaning
+        return parts
     rows = [{"cycle": i + 1, "on (s)": f"{c.on_s:.1f}", "off (s)": f"{c.off_s:.1f}",
-             "amplitude (nA)": f"{c.amplitude_A * 1e9:.3g}", "rise τ (s)": f"{c.rise_tau_s:.3g}",
-             "decay τ (s)": f"{c.decay_tau_s:.3g}", "provenance": p.origin} for i, c in enumerate(p.cycles)]
+             "amplitude (nA)": f"{c.amplitude_A * 1e9:.3g}", "rise τ (s)": f"{c.rise_tau_s:.2g}",
+             "decay τ (s)": f"{c.decay_tau_s:.2g}", "provenance": p.origin} for i, c in enumerate(p.cycles)]
     parts.append(table(ctx, rows, f"photocurrent_cycles_{form}.csv",
                        title=f"Cycles (amplitude RSD {p.amplitude_rsd_percent:.1f} %, retention "
                              f"{p.amplitude_retention_percent:.1f} %)"))
@@ -80,4 +102,5 @@ def photocurrent_section(state: DashboardState, form: str, ctx: Context) -> list
 
 def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
     return FormPanels(state, ctx, [(ds_key("co2_timecourse"), co2_section),
-                                   (ds_key("photocurrent"), photocurrent_section)], "CO2 and photocurrent")
+                                   (ds_key("photocurrent"), photocurrent_section)], "CO2 and photocurrent",
+                      overlay=overlay)

@@ -1,4 +1,5 @@
-"""Conductivity tab: the I–V fit of each form (conductance → conductivity), against a blank if there is one."""
+"""Conductivity tab: current density vs field (slopes = σ) for each form, the raw I–V fit (conductance →
+conductivity) one click away, against a blank if there is one."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from ..components import (
     html_pane,
     note,
     number,
+    overlay_figure,
+    paired_figure,
     problem_of,
     reported_html,
     table,
@@ -25,6 +28,26 @@ from ..panels import FormPanels, ds_key
 from ..state import DashboardState
 
 TITLE = "Conductivity"
+
+
+#: where the article's σ ratio comes from, said on the tab (the reconstructed sweeps alone do not show it)
+RATIO_NOTE = ("σ = G·L/A: the current through a crystal depends on its shape, so the tab plots current density J = "
+              "I/A against field E = V/L, whose slope is σ. The article gives σ for both forms (Fig. 4) but no "
+              "crystal dimensions; our reconstructed sweeps use assumed ones (stated with each dataset), and with "
+              "them the two raw currents are nearly equal: the cs/sp ratio of about 14 (derived from the printed "
+              "values) lives in the dimensions, not in the currents.")
+
+
+def jv_plot(state: DashboardState, form: str) -> Any:
+    a = state.analyses[form]
+    ds = a.datasets.get("iv")
+    return figures.current_density_figure(ds, a.conductivity) if ds is not None and a.conductivity else None
+
+
+def overlay(state: DashboardState, ctx: Context) -> list:
+    """Both forms' J–E on shared axes: the steeper line is the more conductive form."""
+    return [pn.pane.Markdown("#### Current density vs field, both forms (slope = σ)", margin=(0, 10)),
+            *overlay_figure(state, lambda f: jv_plot(state, f), "J vs E", "iv")]
 
 
 def conductivity_section(state: DashboardState, form: str, ctx: Context) -> list:
@@ -39,7 +62,9 @@ def conductivity_section(state: DashboardState, form: str, ctx: Context) -> list
                        uncertainty=c.conductivity_uncertainty_S_per_m, fmt="{:.3g}", key="iv_conductivity", form=form)
     parts += [dataset_line(ds), dataset_line(blank), html_pane(
         f'<p style="font-size:1.15em">σ = {shown} &nbsp; (article {reported_html("conductivity", form)})</p>'),
-        figure(figures.iv_figure(ds, c, blank), state)]
+        figure(paired_figure(form, lambda f: jv_plot(state, f)), state),
+        pn.Card(figure(figures.iv_figure(ds, c, blank), state), title="raw I–V (current vs voltage) and the blank",
+                collapsed=True, sizing_mode="stretch_width")]
     lin = c.linearity
     rows = [{"quantity": "conductance G (S)", "value": number(c.conductance_S, "{:.4g}", c.conductance_uncertainty_S)},
             {"quantity": "crystal length L (mm) / cross-section A (mm²)",
@@ -63,4 +88,6 @@ def conductivity_section(state: DashboardState, form: str, ctx: Context) -> list
 
 
 def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
-    return FormPanels(state, ctx, [(ds_key("iv", "iv_blank"), conductivity_section)], "conductivity")
+    return pn.Column(note(RATIO_NOTE),
+                     FormPanels(state, ctx, [(ds_key("iv", "iv_blank"), conductivity_section)], "conductivity",
+                                overlay=overlay), sizing_mode="stretch_width")

@@ -18,6 +18,8 @@ from ..components import (
     form_header,
     html_pane,
     note,
+    overlay_figure,
+    paired_figure,
     problem_of,
     reported_html,
     table,
@@ -31,7 +33,26 @@ TAUC_SLIDER_LIMITS_EV = (1.0, 6.0)
 
 
 def tauc_key(state: DashboardState, form: str) -> tuple:
-    return (*ds_key("drs")(state, form), state.transition, state.tauc_windows.get(form))
+    return (*ds_key("drs")(state, form), state.transition, *sorted(state.tauc_windows.items()))
+
+
+def uvvis_plot(state: DashboardState, form: str) -> Any:
+    a = state.analyses[form]
+    ds = a.datasets.get("uvvis_solution")
+    return figures.uvvis_figure(ds, a.uvvis) if ds is not None and a.uvvis is not None else None
+
+
+def tauc_plot(state: DashboardState, form: str) -> Any:
+    a = state.analyses[form]
+    ds = a.datasets.get("drs")
+    return figures.tauc_figure(ds, a.tauc) if ds is not None and a.tauc is not None else None
+
+
+def overlay(state: DashboardState, ctx: Context) -> list:
+    """Both forms on shared axes: the UV-vis bands and the Tauc edges (the 0.08 eV gap difference shows)."""
+    return [pn.pane.Markdown("#### UV-vis in CHCl3 and Tauc plots, both forms on shared axes", margin=(0, 10)),
+            *overlay_figure(state, lambda f: uvvis_plot(state, f), "UV-vis in CHCl3", "uvvis_solution"),
+            *overlay_figure(state, lambda f: tauc_plot(state, f), f"Tauc ({state.transition})", "drs")]
 
 
 def uvvis_section(state: DashboardState, form: str, ctx: Context) -> list:
@@ -43,7 +64,7 @@ def uvvis_section(state: DashboardState, form: str, ctx: Context) -> list:
     parts.append(dataset_line(ds))
     if a.uvvis is None:
         return [*parts, note(problem_of(state, form, "uvvis_solution"), kind="problem")]
-    parts.append(figure(figures.uvvis_figure(ds, a.uvvis), state))
+    parts.append(figure(paired_figure(form, lambda f: uvvis_plot(state, f)), state))
     rows = [{"band": i + 1, "λmax": value_html(p, origin=a.uvvis.origin, unit="nm", uncertainty=u, fmt="{:.1f}",
                                                key=f"uvvis_{i + 1}", form=form),
              "article": reported_html(f"uvvis_band_{i + 1}", form) if i < 2 else "—"}
@@ -70,7 +91,7 @@ def tauc_section(state: DashboardState, form: str, ctx: Context) -> list:
     parts.append(html_pane(
         f'<p style="font-size:1.15em">E<sub>g</sub> = {shown} &nbsp; (article {reported_html("band_gap", form)}; '
         f"window {t.fit_window_eV[0]:.3f}–{t.fit_window_eV[1]:.3f} eV, {esc(t.window_selection)})</p>"))
-    parts.append(figure(figures.tauc_figure(ds, t), state))
+    parts.append(figure(paired_figure(form, lambda f: tauc_plot(state, f)), state))
     rows = [{"quantity": "band gap Eg (eV)", "value": value_html(t.band_gap_eV, origin=t.origin,
                                                                  uncertainty=t.band_gap_uncertainty_eV, fmt="{:.4f}")},
             {"quantity": "fit window (eV)", "value": f"{t.fit_window_eV[0]:.3f}–{t.fit_window_eV[1]:.3f} "
@@ -121,4 +142,5 @@ def tauc_controls(state: DashboardState, form: str, ctx: Context) -> pn.viewable
 
 
 def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
-    return FormPanels(state, ctx, [(ds_key("uvvis_solution"), uvvis_section), (tauc_key, tauc_section)], "optical")
+    return FormPanels(state, ctx, [(ds_key("uvvis_solution"), uvvis_section), (tauc_key, tauc_section)], "optical",
+                      overlay=overlay)

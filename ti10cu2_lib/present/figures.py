@@ -82,21 +82,26 @@ def tauc_figure(dataset: Dataset, result: TaucResult) -> hv.Overlay:
     return hv.Overlay(layers).opts(title=title, ylim=(0, top * 1.05), xlim=(max(1.5, eg - 0.8), eg + 1.5), **_COMMON)
 
 
-def mott_schottky_figure(dataset: Dataset, result: MottSchottkyResult) -> hv.Overlay:
-    """1/C² vs potential per frequency (vs the measurement reference) with each fitted line."""
+def mott_schottky_figure(dataset: Dataset, result: MottSchottkyResult, *, by_form: bool = False) -> hv.Overlay:
+    """1/C² vs potential per frequency (vs the measurement reference) with each fitted line.
+
+    Frequencies get their own colours; with ``by_form`` they share the form's colour and differ by marker (for
+    drawing both forms on one pair of axes)."""
     frame = dataset.frame
     layers = []
     palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"]
+    markers = ["circle", "square", "triangle", "diamond", "inverted_triangle"]
     dims = (f"E (V vs {result.reference_electrode})", "1/C² (F⁻²)")
     for i, fit in enumerate(result.frequencies):
         part = frame[frame["frequency_Hz"] == fit.frequency_Hz]
         y = inverse_square_capacitance(part["capacitance_F"].to_numpy())
-        color = palette[i % len(palette)]
-        layers.append(hv.Scatter((part["potential_V"], y), *dims, label=f"{fit.frequency_Hz:g} Hz").opts(
-            color=color, size=3))
+        color = _color(dataset.form) if by_form else palette[i % len(palette)]
+        label = f"{dataset.form} {fit.frequency_Hz:g} Hz" if by_form else f"{fit.frequency_Hz:g} Hz"
+        layers.append(hv.Scatter((part["potential_V"], y), *dims, label=label).opts(
+            color=color, size=4 if by_form else 3, marker=markers[i % len(markers)] if by_form else "circle"))
         x = np.linspace(fit.intercept_V, fit.fit_window_V[1], 20)
-        layers.append(hv.Curve((x, fit.slope * (x - fit.intercept_V)), *dims).opts(color="black", line_dash="dashed",
-                                                                             line_width=1))
+        layers.append(hv.Curve((x, fit.slope * (x - fit.intercept_V)), *dims).opts(
+            color=color if by_form else "black", line_dash="dashed", line_width=1))
     title = _title(f"Mott–Schottky, E_fb {result.flat_band_V_vs_NHE:+.3f} V vs NHE", dataset.form, result.origin)
     return hv.Overlay(layers).opts(title=title, legend_position="top_left", **_COMMON)
 
@@ -157,6 +162,25 @@ def iv_figure(dataset: Dataset, result: ConductivityResult, blank: Dataset | Non
     return hv.Overlay(layers).opts(title=title, legend_position="top_left", **_COMMON)
 
 
+def current_density_figure(dataset: Dataset, result: ConductivityResult) -> hv.Overlay:
+    """Current density J = I/A (A/m²) vs field E = V/L (V/m) with the fitted line, whose slope is σ (S/m).
+
+    Unlike the raw I–V, this puts crystals of different shapes on a common footing: the slopes *are* the
+    conductivities. A and L are the crystal dimensions the result was computed with (stated in its method)."""
+    frame = dataset.frame
+    area_m2, length_m = result.area_mm2 * 1e-6, result.length_mm * 1e-3
+    field = frame["voltage_V"].to_numpy() / length_m
+    density = frame["current_A"].to_numpy() / area_m2
+    dims = ("field E = V/L (V/m)", "current density J = I/A (A/m²)")
+    points = hv.Scatter((field, density), *dims, label=f"{dataset.form}: σ = {result.conductivity_S_per_m:.2g} S/m"
+                        ).opts(color=_color(dataset.form), size=4)
+    e = np.linspace(field.min(), field.max(), 10)
+    line = hv.Curve((e, result.conductivity_S_per_m * e + result.intercept_A / area_m2), *dims).opts(
+        color=_color(dataset.form), line_dash="dashed")
+    title = _title("J vs E: slope = σ", dataset.form, result.origin)
+    return hv.Overlay([points, line]).opts(title=title, legend_position="top_left", **_COMMON)
+
+
 def co2_figure(dataset: Dataset, result: CO2ReductionResult) -> hv.Overlay:
     """Yields (µmol/g) vs irradiation time (h) per product, with the fitted production rates."""
     frame = dataset.frame
@@ -165,7 +189,7 @@ def co2_figure(dataset: Dataset, result: CO2ReductionResult) -> hv.Overlay:
     for product, found in result.products.items():
         column = f"{product}_umol_per_g"
         layers.append(hv.Curve((frame["time_h"], frame[column]), "irradiation time (h)", "yield (µmol/g)",
-                               label=f"{product}: {found.final_yield_umol_per_g:g} µmol/g").opts(
+                               label=f"{dataset.form} {product}: {found.final_yield_umol_per_g:g} µmol/g").opts(
                                    color=_color(dataset.form), line_dash="solid" if product == "CH4" else "dashed"))
         layers.append(hv.Scatter((frame["time_h"], frame[column]), "irradiation time (h)", "yield (µmol/g)").opts(
             color=_color(dataset.form), marker=markers.get(product, "diamond"), size=7))
@@ -188,3 +212,53 @@ def photocurrent_figure(dataset: Dataset, result: PhotocurrentResult | None = No
 def wavelength_to_energy(wavelength_nm: np.ndarray) -> np.ndarray:
     """Photon energy (eV) of a wavelength (nm): E = hc/λ."""
     return HC_EV_NM / np.asarray(wavelength_nm, dtype=float)
+
+
+# ------------------------------------------------------------------------------------------ comparing the forms
+
+_DATA_ELEMENTS = (hv.Curve, hv.Scatter)
+
+
+def data_range(fig: hv.Overlay, axis: int) -> tuple[float, float] | None:
+    """The x (``axis`` 0) or y (1) range a figure shows: its explicit limit, else the span of its curves and points."""
+    explicit = fig.opts.get("plot").kwargs.get("xlim" if axis == 0 else "ylim")
+    if explicit is not None:
+        return float(explicit[0]), float(explicit[1])
+    spans = []
+    for element in fig:
+        if isinstance(element, _DATA_ELEMENTS) and len(element):
+            dim = element.kdims[0] if axis == 0 else element.vdims[0]
+            lo, hi = element.range(dim)
+            if np.isfinite(lo) and np.isfinite(hi):
+                spans.append((float(lo), float(hi)))
+    if not spans:
+        return None
+    lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
+    pad = 0.04 * (hi - lo) if hi > lo else 1.0
+    return lo - pad, hi + pad
+
+
+def _union(ranges: Sequence[tuple[float, float] | None]) -> tuple[float, float] | None:
+    found = [r for r in ranges if r is not None]
+    return (min(r[0] for r in found), max(r[1] for r in found)) if found else None
+
+
+def shared_axes(figs: dict[str, hv.Overlay]) -> dict[str, hv.Overlay]:
+    """The same figures, each with the x and y limits of all of them, so that side-by-side panels compare at a
+    glance (a yield twice as high looks twice as high)."""
+    limits = {}
+    for axis, name in ((0, "xlim"), (1, "ylim")):
+        span = _union([data_range(f, axis) for f in figs.values()])
+        if span is not None:
+            limits[name] = span
+    return {form: fig.opts(clone=True, **limits) for form, fig in figs.items()}
+
+
+def overlaid(figs: dict[str, hv.Overlay], title: str) -> hv.Overlay:
+    """Both forms' figures drawn on one pair of axes (each layer keeps its form's colour), titled ``title`` with the
+    provenance of each form's data."""
+    limits = shared_axes(figs)
+    first = next(iter(limits.values()))
+    layers = [layer for fig in figs.values() for layer in fig]
+    options = {k: v for k, v in first.opts.get("plot").kwargs.items() if k in ("xlim", "ylim", "invert_yaxis")}
+    return hv.Overlay(layers).opts(title=title, legend_position="top_left", **{**_COMMON, **options})
