@@ -69,7 +69,8 @@ p.join_md(*(p.reported_md("formula", form, label=f"formula ({form})") for form i
 # `composition_of(form, registry)` parses the printed formula (sal = salicylate dianion C7H4O3; the μ-descriptors
 # add no atoms), writes the sum formula in Hill order, adds up IUPAC standard atomic weights, balances formal
 # charges (H⁺, Ti(IV), Cu(II) against O²⁻, sal²⁻, OMe⁻) and computes the residue of complete combustion in air
-# (TiO2 + CuO). The registry's molar masses are FACTS.md's derived values; the library recomputes them.
+# (TiO2 + CuO). The article prints no molar mass: the registry's values were derived by us from the printed formula
+# (hence their 'derived' note); the library recomputes them here.
 
 # %%
 comps = {form: composition_of(form, registry) for form in FORMS}
@@ -82,7 +83,8 @@ for form, c in comps.items():
               note="neutral" if c.charge_balance.neutral else "NOT neutral"),
         p.Row(f"oxide residue ({c.residue_oxides})", c.tga_residue_percent, "%", c.origin, form=form),
         p.Row("molar mass in the registry", registry.value("molar_mass", form), "g/mol",
-              registry.get("molar_mass", form).origin, form=form, note="derived by FACTS.md"),
+              registry.get("molar_mass", form).origin, form=form,
+              note="derived by us from the printed formula"),
     ]
 p.style_provenance(p.results_table(rows, fmt="{:.2f}").drop(columns="source"))
 

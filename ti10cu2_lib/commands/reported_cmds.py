@@ -16,7 +16,7 @@ def _reported(args: argparse.Namespace) -> int:
         values = [v for v in values if v["form"] in (args.form, "both")]
     payload = {"values": values, "claims": [vars(c) for c in registry.claims],
                "provenance": {"provenance": "reported",
-                              "source": "Meng et al., Inorg. Chem. Front. 2023, 10, 5694 (data/reported.toml)"}}
+                              "source": "Meng et al., Inorg. Chem. Front. 2023, 10, 5694 (each value names its place)"}}
     rows = [{"id": v["id"], "form": v["form"], "value": v["value"], "unit": v["unit"], "source": v["source"][:50]}
             for v in values]
     return emit(args, payload, rows)
