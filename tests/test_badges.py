@@ -96,3 +96,9 @@ def test_reference_data_dir(monkeypatch, tmp_path):
     assert paths.reference_data_dir() == tmp_path
     monkeypatch.setenv(paths.REFERENCE_DATA_ENV, str(tmp_path / "absent"))
     assert paths.reference_data_dir() is None
+
+
+def test_a_derived_number_never_wears_the_reported_green():
+    derived = p.badge("derived from reported")
+    assert p.PROVENANCE_COLORS["reported"] not in derived and p.DERIVED_COLOR in derived
+    assert p.PROVENANCE_COLORS["reported"] in p.badge("reported")

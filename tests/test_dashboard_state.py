@@ -330,3 +330,18 @@ def test_overlay_mode_shows_both_forms_on_shared_axes(state):
     assert figures.data_range(shared["sp"], 1) == figures.data_range(shared["cs"], 1)
     # cs's CO reaches ~97 µmol/g: sp's panel is drawn to the same height, not to its own ~47
     assert figures.data_range(shared["sp"], 1)[1] > 90 > figures.data_range(paired["sp"], 1)[1]
+
+
+def test_the_difference_columns_compare_like_with_like(state):
+    """cs − sp from our results with a propagated uncertainty, and from the article's printed values at their
+    printed precision, badged 'derived from reported' (the article prints neither difference)."""
+    import re
+
+    from dashboard.tabs.overview import KEY_NUMBERS, difference_cells
+
+    cells = {k.key: [re.sub("<[^>]+>", "", c) for c in difference_cells(state, k)] for k in KEY_NUMBERS}
+    assert cells["band_gap"][1].startswith("+0.08 eV") and "derived from reported" in cells["band_gap"][1]
+    assert cells["conductivity"][1].startswith("cs/sp = 14.4")
+    ours = float(re.match(r"\+?([-0-9.]+) ± ", cells["band_gap"][0]).group(1))
+    gaps = {f: state.analyses[f].tauc.band_gap_eV for f in ("sp", "cs")}
+    assert ours == pytest.approx(gaps["cs"] - gaps["sp"], abs=1e-3)

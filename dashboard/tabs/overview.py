@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 import panel as pn
 
 from ti10cu2_lib.core.provenance import Origin, Provenance
-from ti10cu2_lib.present.badges import badge, provenance_legend
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present.badges import badge, format_with_uncertainty, printed_decimals, provenance_legend
 
 from ..components import (
     Context,
@@ -140,8 +142,43 @@ def structure_summary_html(bundle: StructureBundle | None) -> str:
     return text
 
 
+#: key numbers compared as a ratio cs/sp (the others as a difference cs − sp)
+RATIO_KEYS = {"conductivity"}
+
+
+def difference_cells(state: DashboardState, item: KeyNumber) -> tuple[Html, Html]:
+    """cs − sp (cs/sp for σ) from our results, with its propagated uncertainty, and from the article's printed
+    values at their printed precision (a number we derive, badged as such)."""
+    found = {form: item.get(state.analyses[form]) for form in FORMS}
+    ours = Html("—")
+    if all(f is not None and isinstance(f[0], int | float) and not isinstance(f[0], bool) for f in found.values()):
+        (sp, usp, origin), (cs, ucs, _) = found["sp"], found["cs"]
+        if item.key in RATIO_KEYS:
+            value = cs / sp
+            unc = value * math.hypot((usp or 0) / sp, (ucs or 0) / cs) if usp or ucs else None
+            text = f"cs/sp = {format_with_uncertainty(value, unc)}"
+        else:
+            value, unc = cs - sp, (math.hypot(usp or 0, ucs or 0) if usp or ucs else None)
+            text = f"{'+' if value > 0 else ''}{format_with_uncertainty(value, unc)} {item.unit}".strip()
+        ours = Html(f'<span class="ti-value" data-key="diff:{item.key}">{esc(text)}</span> {badge(origin)}')
+    article = Html("—")
+    if item.reported_id:
+        try:
+            printed = {form: default_registry().get(item.reported_id, form) for form in FORMS}
+            sp, cs = (float(printed[f].value) for f in FORMS)
+        except (KeyError, TypeError, ValueError):
+            return ours, article
+        if item.key in RATIO_KEYS:
+            text = f"cs/sp = {cs / sp:.1f}"
+        else:
+            decimals = max(printed_decimals(sp), printed_decimals(cs))
+            text = f"{cs - sp:+.{decimals}f} {item.unit}".strip()
+        article = Html(f"{esc(text)} {badge('derived from reported')}")
+    return ours, article
+
+
 def overview_shared(state: DashboardState, ctx: Context) -> list:
-    """The two forms in one table, and the band diagram of both (always both forms)."""
+    """The two forms in one row-aligned table with their difference, ours and the article's."""
     rows = []
     for item in KEY_NUMBERS:
         row: dict[str, Any] = {"quantity": item.label}
@@ -149,8 +186,12 @@ def overview_shared(state: DashboardState, ctx: Context) -> list:
             computed, reported = key_number_cells(state, form, item, prefix="both:")
             row[f"{form}: computed"] = computed
             row[f"{form}: article"] = reported
+        row["cs − sp: computed"], row["cs − sp: article"] = difference_cells(state, item)
         rows.append(row)
-    parts: list[Any] = [pn.pane.Markdown("### Both forms side by side", margin=(4, 10, 0, 10)),
+    parts: list[Any] = [pn.pane.Markdown("### sp vs cs, row by row", margin=(4, 10, 0, 10)),
+                        pn.pane.Markdown("The article's differences are derived by us from its printed values, at "
+                                         "their printed precision; ours carry the propagated uncertainty.",
+                                         margin=(0, 10)),
                         html_pane(html_table(rows, max_rows=None, css_class="ti-table ti-keynums")),
                         download(ctx, "overview_both_forms.csv", lambda: csv_frame(rows).to_csv(index=False),
                                  "overview_both_forms.csv (CSV)")]

@@ -73,7 +73,13 @@ def provenance_text(item: Origin | Provenance | str) -> str:
     return str(item)
 
 
+#: a number we derived from the article's printed ones: never the green of ``reported`` (the article does not print it)
+DERIVED_COLOR = "#35978f"
+
+
 def _colour_of(text: str) -> str:
+    if text.startswith("derived"):
+        return DERIVED_COLOR
     root = text.split(" from ")[-1].split(" + ")[0].strip()
     return PROVENANCE_COLORS.get(root, PROVENANCE_COLORS.get(text, "#4d4d4d"))
 
@@ -108,6 +114,44 @@ def format_number(value: Any, fmt: str | None = None) -> str:
             return fmt.format(value)
         return f"{value:.4g}"
     return str(value)
+
+
+def format_with_uncertainty(value: float, uncertainty: float | None) -> str:
+    """``value ± uncertainty`` rounded to the uncertainty (2 significant figures of it); 4 significant figures
+    when there is none.
+
+    >>> format_with_uncertainty(-0.472448, 0.0123)
+    '-0.472 ± 0.012'
+    >>> format_with_uncertainty(11.0198, 0.144542)
+    '11.02 ± 0.14'
+    >>> format_with_uncertainty(6.13e-9, 2.5e-10)
+    '6.13e-09 ± 0.25e-09'
+    >>> format_with_uncertainty(4.06219e-10, None)
+    '4.062e-10'
+    """
+    if uncertainty is None or not math.isfinite(uncertainty) or uncertainty <= 0:
+        return format_number(value)
+    decimals = 1 - math.floor(math.log10(uncertainty))
+    if 1e-3 <= max(abs(value), uncertainty) < 1e6:
+        decimals = max(decimals, 0)
+        return f"{value:.{decimals}f} ± {uncertainty:.{decimals}f}"
+    exponent = math.floor(math.log10(abs(value))) if value else 0
+    digits = max(exponent - math.floor(math.log10(uncertainty)) + 1, 1)
+    mantissa = f"{value / 10 ** exponent:.{digits}f}"
+    return f"{mantissa}e{exponent:+03d} ± {uncertainty / 10 ** exponent:.{digits}f}e{exponent:+03d}"
+
+
+def printed_decimals(value: float) -> int:
+    """Decimals a number was printed with (as stored): ``2.27`` → 2, ``14.4`` → 1, ``5.9e-09`` → 10.
+
+    >>> printed_decimals(2.27), printed_decimals(46.5), printed_decimals(-0.47)
+    (2, 1, 2)
+    """
+    text = repr(float(value))
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return max(len(mantissa.split(".")[1].rstrip("0")) - int(exponent), 0)
+    return len(text.split(".")[1].rstrip("0"))
 
 
 def value_md(label: str, value: Any, unit: str = "", *, origin: Origin, uncertainty: float | None = None,
