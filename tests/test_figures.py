@@ -49,3 +49,14 @@ def test_mott_schottky_lines_start_at_each_frequency_intercept(analyses):
     fig = figures.mott_schottky_figure(cs.datasets["mott_schottky"], cs.mott_schottky)
     starts = sorted(c.dimension_values(0)[0] for c in _curves(fig))
     assert starts == pytest.approx(sorted(f.intercept_V for f in cs.mott_schottky.frequencies))
+
+
+def test_band_diagram_labels_of_close_couples_do_not_overlap():
+    """Couples within 0.2 V (CO −0.53, HCHO −0.48, H2 −0.41, CH3OH −0.38) get labels at least the minimum gap apart,
+    each as near its line as that allows; CO2/CO is drawn bold."""
+    levels = [-0.61, -0.53, -0.48, -0.41, -0.38, -0.24]
+    heights = figures.spread_labels(levels, 0.1)
+    ordered = sorted(heights)
+    assert all(b - a >= 0.1 - 1e-9 for a, b in zip(ordered, ordered[1:], strict=False))
+    assert [levels.index(x) for x in sorted(levels)] == [heights.index(h) for h in ordered]  # order kept
+    assert abs(sum(heights) - sum(levels)) < 1e-5  # centred on the lines (heights rounded to 1e-6 V)

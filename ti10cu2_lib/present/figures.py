@@ -37,7 +37,8 @@ def provenance_label(origin: Origin) -> str:
 
 
 def _title(what: str, form: str | None, origin: Origin) -> str:
-    return f"{what}{f' ({form})' if form else ''} — {provenance_label(origin)}"
+    """Two lines, so that a title is never cut off at half the page's width: what (form), then its data."""
+    return f"{what}{f' ({form})' if form else ''}\n{provenance_label(origin)}"
 
 
 def _color(form: str | None) -> str:
@@ -106,42 +107,84 @@ def mott_schottky_figure(dataset: Dataset, result: MottSchottkyResult, *, by_for
     return hv.Overlay(layers).opts(title=title, legend_position="top_left", **_COMMON)
 
 
+#: the couple the article's argument turns on (CO only on cs): drawn bold
+DECISIVE_PRODUCT = "CO"
+
+
+def spread_labels(positions: Sequence[float], min_gap: float) -> list[float]:
+    """Label heights near ``positions`` (same order) with at least ``min_gap`` between neighbours, moved as little
+    as possible (sorted, pushed apart, then centred on the originals).
+
+    >>> spread_labels([-0.53, -0.48, -0.41, -0.38], 0.1)
+    [-0.6, -0.5, -0.4, -0.3]
+    """
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed: list[float] = []
+    for i in order:
+        placed.append(positions[i] if not placed else max(positions[i], placed[-1] + min_gap))
+    shift = (sum(positions[i] for i in order) - sum(placed)) / len(placed) if placed else 0.0
+    out = [0.0] * len(positions)
+    for rank, i in enumerate(order):
+        out[i] = round(placed[rank] + shift, 6)
+    return out
+
+
+def _couple(product: str) -> str:
+    return "H⁺/H2" if product == "H2" else f"CO2/{product}"
+
+
 def band_diagram_figure(bands: Sequence[BandEdges], products: Sequence[str] = ("CO", "HCOOH", "HCHO", "CH3OH",
                                                                                   "CH4", "H2")) -> hv.Overlay:
     """CB/VB of each form (V vs NHE, more negative = up) beside the CO2-reduction potentials at the bands' pH.
 
-    Few glyphs on purpose (two Segments, one Labels per text size) so that it redraws quickly.
+    Each form's bars are labelled in its colour (the legend); the couples' labels are spread so that potentials
+    within 0.2 V stay legible, joined to their lines by short leaders; CO2/CO, the couple the article's argument
+    turns on, is drawn bold. Few glyphs on purpose (Segments and Labels) so that it redraws quickly.
     """
     dims = ["x", "potential (V vs NHE)", "x1", "y1"]
-    edges, edge_labels, gap_labels = [], [], []
+    label_dims = ["x", "potential (V vs NHE)"]
+    edges, edge_labels, form_labels = [], [], []
     for i, b in enumerate(bands):
         x0, x1 = i * 1.5, i * 1.5 + 1.0
         for level, name in ((b.conduction_band_V_vs_NHE, "CB"), (b.valence_band_V_vs_NHE, "VB")):
             edges.append((x0, level, x1, level, _color(b.form)))
             edge_labels.append(((x0 + x1) / 2, level, f"{name} {level:+.2f} V"))
-        gap_labels.append(((x0 + x1) / 2, (b.conduction_band_V_vs_NHE + b.valence_band_V_vs_NHE) / 2,
-                           f"{b.form}: Eg {b.band_gap_eV:.2f} eV"))
-    x_end = len(bands) * 1.5 + 1.2
+        form_labels.append(((x0 + x1) / 2, (b.conduction_band_V_vs_NHE + b.valence_band_V_vs_NHE) / 2,
+                            f"({'Ti10Cu2'}){b.form}\nEg {b.band_gap_eV:.2f} eV", _color(b.form)))
+    x_lines = len(bands) * 1.5 - 0.2
+    x_label = x_lines + 0.45
     ph = bands[0].pH if bands else 7.0
     shown = sorted((c for c in REDOX_COUPLES if c.product in products), key=lambda c: c.potential_V_vs_NHE(ph))
-    couples = [(-0.2, c.potential_V_vs_NHE(ph), x_end + 0.1, c.potential_V_vs_NHE(ph)) for c in shown]
-    # couple labels alternate between two columns so close potentials stay legible
-    couple_labels = [(x_end - 0.9 * (i % 2), c.potential_V_vs_NHE(ph), f"{c.product} {c.potential_V_vs_NHE(ph):+.2f}")
-                     for i, c in enumerate(shown)]
-    label_dims = ["x", "potential (V vs NHE)"]
+    levels = [c.potential_V_vs_NHE(ph) for c in shown]
+    span = max([b.valence_band_V_vs_NHE for b in bands] + levels, default=1.0) - min(
+        [b.conduction_band_V_vs_NHE for b in bands] + levels, default=-1.0)
+    heights = spread_labels(levels, min_gap=0.045 * span)
+    decisive = [i for i, c in enumerate(shown) if c.product == DECISIVE_PRODUCT]
+    couples = [(-0.2, y, x_lines, y) for i, y in enumerate(levels) if i not in decisive]
+    leaders = [(x_lines, y, x_label - 0.05, h) for y, h in zip(levels, heights, strict=True)]
+    couple_labels = [(x_label, h, f"{_couple(c.product)} {y:+.2f}")
+                     for c, y, h in zip(shown, levels, heights, strict=True) if c.product != DECISIVE_PRODUCT]
     layers = [
         hv.Segments(couples, dims).opts(color="grey", line_dash="dotted", line_width=1),
-        hv.Segments(edges, dims, "color").opts(color="color", line_width=4),
+        hv.Segments(leaders, dims).opts(color="lightgrey", line_width=1),
+        hv.Segments(edges, dims, "color").opts(color="color", line_width=5),
         hv.Labels(edge_labels, label_dims, "text").opts(text_font_size="9pt", text_baseline="bottom",
                                                         text_color="black"),
-        hv.Labels(gap_labels, label_dims, "text").opts(text_font_size="10pt", text_color="black"),
-        hv.Labels(couple_labels, label_dims, "text").opts(text_font_size="8pt", text_align="right",
+        hv.Labels(form_labels, label_dims, ["text", "color"]).opts(text_font_size="11pt", text_color="color",
+                                                                    text_font_style="bold"),
+        hv.Labels(couple_labels, label_dims, "text").opts(text_font_size="8pt", text_align="left",
                                                           text_color="dimgrey"),
     ]
+    for i in decisive:  # CO2/CO: solid, bold, its own label
+        y, h = levels[i], heights[i]
+        layers += [hv.Segments([(-0.2, y, x_lines, y)], dims).opts(color="#b35806", line_width=2.5),
+                   hv.Labels([(x_label, h, f"CO2/CO {y:+.2f} (decisive)")], label_dims, "text").opts(
+                       text_font_size="9pt", text_align="left", text_color="#b35806", text_font_style="bold")]
     provenance = ", ".join(f"{b.form} {'+'.join(b.origin.root_provenances())}" for b in bands)
-    return hv.Overlay(layers).opts(title=f"Band edges, pH {ph:g} — data: {provenance}", invert_yaxis=True,
-                                   xaxis=None, ylabel="potential (V vs NHE)", xlim=(-0.2, x_end + 0.1),
-                                   responsive=True, min_width=MIN_WIDTH, height=HEIGHT + 60)
+    return hv.Overlay(layers).opts(title=f"Band edges and CO2 couples, pH {ph:g}\ndata: {provenance}",
+                                   invert_yaxis=True, xaxis=None, ylabel="potential (V vs NHE)",
+                                   xlim=(-0.2, x_label + 1.6), responsive=True, min_width=MIN_WIDTH,
+                                   height=HEIGHT + 80)
 
 
 def iv_figure(dataset: Dataset, result: ConductivityResult, blank: Dataset | None = None) -> hv.Overlay:
