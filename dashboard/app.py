@@ -14,13 +14,8 @@ if str(ROOT) not in sys.path:  # `panel serve dashboard/app.py` runs this file a
     sys.path.insert(0, str(ROOT))
 
 from dashboard.layout import EXTENSIONS, TITLE, build_dashboard  # noqa: E402
-from dashboard.state import ANALYSIS_THREADS  # noqa: E402
 
 pn.extension(*EXTENSIONS, notifications=False)
-if not pn.config.nthreads:  # once per server process (the setting is process-wide; a later session finds it set)
-    # browser events are handled on a pool of threads, not on the server's event loop: one visitor's upload
-    # analysis (seconds for a large CIF) never blocks other visitors' pages (ANALYSIS_THREADS, dashboard/state.py)
-    pn.config.nthreads = ANALYSIS_THREADS
 
 layout, state, _ = build_dashboard()
 layout.servable(title=TITLE)

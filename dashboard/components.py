@@ -9,6 +9,7 @@ and :mod:`ti10cu2_lib.present.figures_structure`; provenance badges from :mod:`t
 from __future__ import annotations
 
 import html
+import inspect
 import io
 import json
 import math
@@ -172,26 +173,40 @@ def newly_dropped(handled: Mapping[str, bytes | str], current: Mapping[str, byte
 
 
 def handle_drop(dropper: pn.widgets.FileDropper, handle: Callable[[str, bytes | str], Any]) -> None:
-    """Call ``handle(name, data)`` once for each newly dropped file, the dropper shown as busy meanwhile (the
-    analysis runs on the server's event threads, so other visitors are not blocked). A file removed from the
-    dropper and dropped again is handled again."""
+    """Call ``handle(name, data)`` once for each newly dropped file; an async ``handle`` (the state's
+    ``upload_async``) is awaited, so its analysis runs on a worker thread while the server's event loop serves the
+    other visitors. A file removed from the dropper and dropped again is handled again. (Panel's ``loading``
+    spinner is not used: its stylesheet comes from a CDN, and the page works offline.)"""
     handled: dict[str, bytes | str] = {}
 
-    def on_drop(event: Any) -> None:
+    async def on_drop(event: Any) -> None:
         current = dict(event.new or {})
         files = newly_dropped(handled, current)
         handled.clear()
         handled.update(current)
-        if not files:
-            return
-        dropper.loading = True
-        try:
-            for name, data in files.items():
-                handle(name, data)
-        finally:
-            dropper.loading = False
+        for name, data in files.items():  # each handler says 'reading and analysing …' first
+            result = handle(name, data)
+            if inspect.isawaitable(result):
+                await result
 
     dropper.param.watch(on_drop, "value")
+
+
+def message_pane(state: DashboardState, topic: str) -> pn.pane.Alert:
+    """The session's latest message about ``topic`` (uploads, the Tauc window …), shown beside that control,
+    escaped (messages quote uploaded files), hidden when there is none."""
+    alert = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width",
+                          css_classes=["ti-message", f"ti-message-{topic}"])
+
+    def update(*_: Any) -> None:
+        mine = state.message_topic == topic and bool(state.message)
+        alert.object = safe_markdown(state.message) if mine else ""
+        alert.alert_type = {"error": "danger", "success": "success"}.get(state.message_level, "info")
+        alert.visible = mine
+
+    state.param.watch(update, ["message", "message_level", "message_topic"])
+    update()
+    return alert
 
 
 def download(ctx: Context, filename: str, make: Callable[[], str | bytes], label: str) -> pn.viewable.Viewable:

@@ -19,7 +19,7 @@ import panel as pn
 
 from ti10cu2_lib.present.figures import FORM_COLORS
 
-from .components import Context, bundle_json, download, esc, html_pane, safe_markdown
+from .components import Context, bundle_json, download, esc, html_pane
 from .panels import safe_build
 from .state import FORM_LABELS, DashboardState
 from .tabs import (
@@ -106,20 +106,6 @@ def static_toggle_js(counts: dict[str, int]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def message_pane(state: DashboardState) -> pn.pane.Alert:
-    alert = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width",
-                          css_classes=["ti-message"])
-
-    def update(*_: Any) -> None:
-        alert.object = safe_markdown(state.message)  # messages quote uploaded files: never run their HTML
-        alert.alert_type = {"error": "danger", "success": "success"}.get(state.message_level, "info")
-        alert.visible = bool(state.message)
-
-    state.param.watch(update, ["message", "message_level"])
-    update()
-    return alert
-
-
 def set_form(state: DashboardState, form: str) -> None:
     """The toggle's callback: only visibility changes (both forms are built), so this is fast."""
     t0 = time.perf_counter()
@@ -158,8 +144,6 @@ def build_dashboard(state: DashboardState | None = None, *, static: bool = False
             '<div class="ti-banner ti-note" data-static="1">Static export: precomputed results of the data embedded '
             "at export time; the form toggle works offline, with no server. Uploads, the Tauc window and the 3D "
             "viewer need the live dashboard (<code>make serve</code>)." + (f"<br>{more}" if more else "") + "</div>"))
-    else:
-        parts.append(message_pane(state))
     parts.append(body)
     layout = pn.Column(*parts, sizing_mode="stretch_width", css_classes=["ti-dashboard"])
     return layout, state, ctx

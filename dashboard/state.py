@@ -14,11 +14,12 @@ Every number comes from :mod:`ti10cu2_lib`: :func:`~ti10cu2_lib.report.overview.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,9 +54,6 @@ FORM_LABELS = {"sp": "(Ti10Cu2)sp", "cs": "(Ti10Cu2)cs", "both": "both, side by 
 FORM_DESCRIPTIONS = {"sp": "hard-sphere-like packing", "cs": "1D chain stacking"}
 
 LOG = logging.getLogger(__name__)
-#: threads that handle browser events (uploads are analysed there, off the server's event loop); 4 on 2 cores
-#: keeps a tab switch responsive while up to 3 large uploads are analysed
-ANALYSIS_THREADS = 4
 UPLOAD_LIMIT_BYTES = 20 * 1000 * 1000
 UPLOAD_LIMIT_TEXT = "20 MB"
 #: measurement kinds a user may upload (the CLI's kinds), plus "cif" for a structure
@@ -122,6 +120,7 @@ class StructureBundle:
     numbers: StructuralNumbers | None
     form_match: FormMatch | None
     problems: Mapping[str, str]
+    form: str | None = None  # the form it is shown for (uploads, deposited); None for a demo offered to both
 
     @property
     def is_demo(self) -> bool:
@@ -195,7 +194,7 @@ def build_structure_bundle(path: Path, *, origin: Origin, role: str, label: str,
                 problems[step] = _one_line(exc, path, filename)
     return StructureBundle(role=role, label=label, filename=filename or path.name, origin=origin,
                            structure=structure, anatomy=anat, angles=tuple(angles), crystal=crystal, pxrd=pattern,
-                           morphology=morph, numbers=numbers, form_match=match, problems=problems)
+                           morphology=morph, numbers=numbers, form_match=match, problems=problems, form=form)
 
 
 @pn.cache(max_items=8)
@@ -296,6 +295,83 @@ def size_problem(size: int) -> str | None:
     return None
 
 
+class Refused(Exception):
+    """An upload refused; the message is the one line the visitor reads."""
+
+
+def _accepted_bytes(name: str, form: str, data: bytes | str) -> bytes:
+    """The upload's bytes when the form is known and the size within the limit; otherwise :class:`Refused`."""
+    if form not in FORMS:
+        raise Refused(f"{name}: unknown form '{form}'. Fix: choose sp or cs.")
+    raw = _as_bytes(data)
+    refused = size_problem(len(raw))
+    if refused:
+        raise Refused(f"{name}: {refused}")
+    return raw
+
+
+def _measurement_metadata(name: str, kind: str, length_mm: float | None, area_mm2: float | None,
+                          reference_electrode: str | None, pH: float | None) -> dict[str, Any]:
+    """What the analysis needs beyond the table (crystal dimensions, reference electrode); checked."""
+    metadata: dict[str, Any] = {}
+    if kind == "iv" and (length_mm is None or area_mm2 is None):
+        raise Refused(f"{name}: the conductivity needs your crystal's length between the contacts and its "
+                      "cross-section. Fix: fill in L (mm) and A (mm²) before dropping the file.")
+    if kind in ("iv", "iv_blank"):
+        for key, value in (("length_mm", length_mm), ("area_mm2", area_mm2)):
+            if value is not None:
+                if not float(value) > 0:
+                    raise Refused(f"{name}: {key} must be positive. Fix: give your crystal's dimensions.")
+                metadata[key] = float(value)
+    if kind == "mott_schottky":
+        metadata["reference_electrode"] = reference_electrode or "Ag/AgCl"
+        if pH is not None:
+            metadata["pH"] = float(pH)
+    return metadata
+
+
+def prepare_upload(form: str, kind: str, filename: str, data: bytes | str, *, length_mm: float | None = None,
+                   area_mm2: float | None = None, reference_electrode: str | None = None, pH: float | None = None,
+                   x_unit: str | None = None, y_kind: str | None = None) -> Upload | PatternUpload:
+    """Validate and read an uploaded measurement and run its analysis once (as ``ti10cu2 data add`` does);
+    :class:`Refused` with a one-line message when it cannot be used. Pure: safe on a worker thread."""
+    name = safe_filename(filename)
+    if kind not in KINDS:
+        raise Refused(f"{name}: unknown data kind '{kind}'. Fix: choose one of {', '.join(KINDS)}.")
+    raw = _accepted_bytes(name, form, data)
+    metadata = _measurement_metadata(name, kind, length_mm, area_mm2, reference_electrode, pH)
+    units = {"x": x_unit} if x_unit in ("nm", "eV") else None
+    with tempfile.TemporaryDirectory(prefix="ti10cu2-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(raw)
+        try:
+            if kind == "pxrd_experimental":
+                return PatternUpload(form, name, len(raw), read_powder_pattern(path))
+            dataset = read_dataset(path, kind, form=form, units=units,
+                                   y_kind=y_kind if y_kind in ("reflectance", "absorbance") else None,
+                                   metadata=metadata, origin=Origin(Provenance.USER, f"user file {name}"))
+            check_dataset(dataset, path)  # used only when its analysis runs cleanly, as `ti10cu2 data add`
+        except Exception as exc:  # InputError: the file's fault; anything else: ours, said as such
+            raise Refused(_one_line(exc, path, name)) from None
+    return Upload(form, kind, name, len(raw), dataset)
+
+
+def prepare_cif(form: str, filename: str, data: bytes | str) -> StructureBundle:
+    """Read an uploaded CIF and run every structural analysis on it; :class:`Refused` when it is not a readable
+    CIF. Pure: safe on a worker thread."""
+    name = safe_filename(filename, "upload.cif")
+    raw = _accepted_bytes(name, form, data)
+    origin = Origin(Provenance.USER, f"user file {name}")
+    with tempfile.TemporaryDirectory(prefix="ti10cu2-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(raw)
+        bundle = build_structure_bundle(path, origin=origin, role="user", label=f"your CIF {name}",
+                                        form=form, filename=name)
+    if bundle.structure is None:
+        raise Refused(bundle.problems.get("cif", f"{name}: not a readable CIF"))
+    return bundle
+
+
 # ------------------------------------------------------------------------------------------------- state
 
 
@@ -318,6 +394,8 @@ class DashboardState(param.Parameterized):
     claims = param.List(default=None, doc="ClaimCheck rows (derived)")
     message = param.String(default="", doc="last upload/validation message (one line)")
     message_level = param.Selector(default="info", objects=["info", "success", "error"])
+    message_topic = param.Selector(default="upload", objects=["upload", "tauc", "demo"],
+                                   doc="which control the message is about (it is shown beside that control)")
 
     def __init__(self, **params: Any) -> None:
         for name in ("tauc_windows", "uploads", "user_structures", "patterns", "analyses", "structures",
@@ -360,16 +438,22 @@ class DashboardState(param.Parameterized):
 
     def recompute(self, forms: tuple[str, ...] = FORMS) -> None:
         """Recompute the analyses of ``forms`` (the others are kept), the structures and the claims."""
+        self._publish(self._derive(forms))
+
+    def _derive(self, forms: tuple[str, ...]) -> dict[str, Any]:
+        """The derived values from the current inputs (reads the session, changes nothing: may run on a thread)."""
         analyses = dict(self.analyses)
         for form in forms:
             analyses[form] = self._analysis(form)
         structures = {form: self._structure(form) for form in FORMS}
         comparisons = {form: self._comparison(structures[form], self.patterns.get(form)) for form in FORMS}
+        return {"analyses": analyses, "structures": structures, "comparisons": comparisons,
+                "claims": list(check_claims(analyses=analyses))}
+
+    def _publish(self, derived: dict[str, Any]) -> None:
         with param.parameterized.batch_call_watchers(self):
-            self.analyses = analyses
-            self.structures = structures
-            self.comparisons = comparisons
-            self.claims = list(check_claims(analyses=analyses))
+            for name, value in derived.items():
+                setattr(self, name, value)
 
     def _comparison(self, bundle: StructureBundle | None, upload: PatternUpload | None) -> PxrdComparison | str | None:
         """Measured vs simulated pattern (``ti10cu2 pxrd FILE --compare``), once per (structure, pattern)."""
@@ -385,14 +469,17 @@ class DashboardState(param.Parameterized):
                 self._compared = {key: _one_line(exc)}
         return self._compared[key]
 
-    def _say(self, text: str, level: str = "info") -> None:
-        self.message_level = level
-        self.message = " ".join(text.split())
+    def _say(self, text: str, level: str = "info", topic: str = "upload") -> None:
+        """One line for the visitor, shown next to the control it is about (``topic``: upload, tauc, demo)."""
+        with param.parameterized.batch_call_watchers(self):
+            self.message_level = level
+            self.message_topic = topic
+            self.message = " ".join(text.split())
 
     # ---------------------------------------------------------------- user actions
     def set_transition(self, transition: str) -> None:
         if transition not in TRANSITIONS:
-            self._say(f"unknown transition '{transition}'. Fix: use direct or indirect.", "error")
+            self._say(f"unknown transition '{transition}'. Fix: use direct or indirect.", "error", "tauc")
             return
         self.transition = transition
         self.recompute()
@@ -405,88 +492,100 @@ class DashboardState(param.Parameterized):
         else:
             lo, hi = (round(float(v), 3) for v in window)
             if not lo < hi:
-                self._say(f"Tauc window {lo:g}–{hi:g} eV is empty. Fix: give LO < HI.", "error")
+                self._say(f"Tauc window {lo:g}–{hi:g} eV is empty. Fix: give LO < HI.", "error", "tauc")
                 return
             windows[form] = (lo, hi)
         self.tauc_windows = windows
         self.recompute((form,))
         problem = self.analyses[form].problems.get("drs")
         if problem:
-            self._say(f"Tauc ({form}): {problem}", "error")
+            self._say(f"Tauc ({form}): {problem}", "error", "tauc")
 
-    def upload(self, form: str, kind: str, filename: str, data: bytes | str, *, length_mm: float | None = None,
-               area_mm2: float | None = None, reference_electrode: str | None = None, pH: float | None = None,
-               x_unit: str | None = None, y_kind: str | None = None) -> bool:
-        """Validate an uploaded measurement for (form, kind) and use it in this session only.
+    # ---------------------------------------------------------------- uploads
+    # Each upload is *prepared* (validated, read, analysed: pure, may run on a worker thread), then *taken* into
+    # the session's inputs and the derived results recomputed. The async variants, used by the page, do the
+    # heavy parts off the server's event loop, so one visitor's large file never blocks the others.
+
+    def upload(self, form: str, kind: str, filename: str, data: bytes | str, **options: Any) -> bool:
+        """Validate an uploaded measurement for (form, kind) and use it in this session only (options:
+        ``length_mm``, ``area_mm2``, ``reference_electrode``, ``pH``, ``x_unit``, ``y_kind``).
 
         Returns True when it was accepted; otherwise :attr:`message` says why, in one line, and nothing changes.
         """
-        name = safe_filename(filename)
-        if kind not in KINDS:
-            self._say(f"{name}: unknown data kind '{kind}'. Fix: choose one of {', '.join(KINDS)}.", "error")
+        self._say(f"{safe_filename(filename)}: reading and analysing … (large files take a few seconds)")
+        return self._accept(lambda: prepare_upload(form, kind, filename, data, **options))
+
+    async def upload_async(self, form: str, kind: str, filename: str, data: bytes | str, **options: Any) -> bool:
+        """:meth:`upload` with reading and analysis on a worker thread."""
+        self._say(f"{safe_filename(filename)}: reading and analysing … (large files take a few seconds)")
+        return await self._accept_async(lambda: prepare_upload(form, kind, filename, data, **options))
+
+    def upload_cif(self, form: str, filename: str, data: bytes | str) -> bool:
+        """Validate an uploaded CIF and show it as ``form``'s structure in this session (provenance ``user``)."""
+        self._say(f"{safe_filename(filename, 'upload.cif')}: reading and analysing the structure … (a large cell "
+                  "takes a few seconds)")
+        return self._accept(lambda: prepare_cif(form, filename, data))
+
+    async def upload_cif_async(self, form: str, filename: str, data: bytes | str) -> bool:
+        """:meth:`upload_cif` with the structure analyses on a worker thread."""
+        self._say(f"{safe_filename(filename, 'upload.cif')}: reading and analysing the structure … (a large cell "
+                  "takes a few seconds)")
+        return await self._accept_async(lambda: prepare_cif(form, filename, data))
+
+    def _accept(self, prepare: Callable[[], Upload | PatternUpload | StructureBundle]) -> bool:
+        try:
+            item = prepare()
+        except Refused as refused:
+            self._say(str(refused), "error")
             return False
-        raw = self._accepted_bytes(name, form, data)
-        if raw is None:
-            return False
-        metadata: dict[str, Any] = {}
-        if kind == "iv" and (length_mm is None or area_mm2 is None):
-            self._say(f"{name}: the conductivity needs your crystal's length between the contacts and its "
-                      "cross-section. Fix: fill in L (mm) and A (mm²) before dropping the file.", "error")
-            return False
-        if kind in ("iv", "iv_blank"):
-            for key, value in (("length_mm", length_mm), ("area_mm2", area_mm2)):
-                if value is not None:
-                    if not float(value) > 0:
-                        self._say(f"{name}: {key} must be positive. Fix: give your crystal's dimensions.", "error")
-                        return False
-                    metadata[key] = float(value)
-        if kind == "mott_schottky":
-            metadata["reference_electrode"] = reference_electrode or "Ag/AgCl"
-            if pH is not None:
-                metadata["pH"] = float(pH)
-        self._say(f"{name}: reading and analysing … (large files take a few seconds)")
-        if kind == "pxrd_experimental":
-            return self._upload_pattern(form, name, raw)
-        units = {"x": x_unit} if x_unit in ("nm", "eV") else None
-        with tempfile.TemporaryDirectory(prefix="ti10cu2-upload-") as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(raw)
-            try:
-                dataset = read_dataset(path, kind, form=form, units=units,
-                                       y_kind=y_kind if y_kind in ("reflectance", "absorbance") else None,
-                                       metadata=metadata, origin=Origin(Provenance.USER, f"user file {name}"))
-                check_dataset(dataset, path)  # used only when its analysis runs cleanly, as `ti10cu2 data add`
-            except Exception as exc:  # InputError: the file's fault; anything else: ours, said as such
-                self._say(_one_line(exc, path, name), "error")
-                return False
-        uploads = {**self.uploads, (form, kind): Upload(form, kind, name, len(raw), dataset)}
-        self.uploads = uploads
-        self.recompute((form,))
-        problem = self.analyses[form].problems.get(kind)
-        if problem:
-            self._say(f"{name} accepted for {form} {kind}, but its analysis failed: {problem}", "error")
-        else:
-            self._say(f"{name} ({len(raw) / 1e3:.1f} kB) is now used for {FORM_LABELS[form]} {kind} in this "
-                      "browser session only (provenance: user).", "success")
+        self.recompute(self._take(item))
+        self._say(*self._accepted_message(item))
         return True
 
-    def _upload_pattern(self, form: str, name: str, raw: bytes) -> bool:
-        with tempfile.TemporaryDirectory(prefix="ti10cu2-upload-") as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(raw)
-            try:
-                pattern = read_powder_pattern(path)
-            except Exception as exc:  # InputError: the file's fault; anything else: ours, said as such
-                self._say(_one_line(exc, path, name), "error")
-                return False
-        self.patterns = {**self.patterns, form: PatternUpload(form, name, len(raw), pattern)}
-        self.recompute(())
-        found = self.comparisons.get(form)
-        tail = ("compared with the simulated pattern on the PXRD tab" if not isinstance(found, str)
-                else f"not compared: {found}")
-        self._say(f"{name}: measured powder pattern for {FORM_LABELS[form]} in this browser session only "
-                  f"(provenance: user); {tail}.", "success")
+    async def _accept_async(self, prepare: Callable[[], Upload | PatternUpload | StructureBundle]) -> bool:
+        try:
+            item = await asyncio.to_thread(prepare)
+        except Refused as refused:
+            self._say(str(refused), "error")
+            return False
+        forms = self._take(item)
+        self._publish(await asyncio.to_thread(self._derive, forms))
+        self._say(*self._accepted_message(item))
         return True
+
+    def _take(self, item: Upload | PatternUpload | StructureBundle) -> tuple[str, ...]:
+        """Put a prepared upload into the session's inputs; returns the forms whose analyses change."""
+        if isinstance(item, Upload):
+            self.uploads = {**self.uploads, (item.form, item.kind): item}
+            return (item.form,)
+        if isinstance(item, PatternUpload):
+            self.patterns = {**self.patterns, item.form: item}
+            return ()
+        self.user_structures = {**self.user_structures, item.form: item}
+        return (item.form,)
+
+    def _accepted_message(self, item: Upload | PatternUpload | StructureBundle) -> tuple[str, str]:
+        if isinstance(item, Upload):
+            problem = self.analyses[item.form].problems.get(item.kind)
+            if problem:
+                return (f"{item.filename} accepted for {item.form} {item.kind}, but its analysis failed: {problem}",
+                        "error")
+            return (f"{item.filename} ({item.size / 1e3:.1f} kB) is now used for {FORM_LABELS[item.form]} "
+                    f"{item.kind} in this browser session only (provenance: user).", "success")
+        if isinstance(item, PatternUpload):
+            found = self.comparisons.get(item.form)
+            tail = ("compared with the simulated pattern on the PXRD tab" if not isinstance(found, str)
+                    else f"not compared: {found}")
+            return (f"{item.filename}: measured powder pattern for {FORM_LABELS[item.form]} in this browser session "
+                    f"only (provenance: user); {tail}.", "success")
+        form, match = item.form, item.form_match
+        if match is not None and match.form == form:
+            note = f"it matches {FORM_LABELS[form]}, so the claims check uses its geometry"
+        else:
+            why = "; ".join(match.mismatches) if match is not None and match.mismatches else "composition differs"
+            note = f"it does not match {FORM_LABELS[form]} ({why}), so the claims check does not use it"
+        return (f"{item.filename}: shown as the {form} structure in this browser session only (provenance: user); "
+                f"{note}.", "success")
 
     def remove_upload(self, form: str, kind: str) -> None:
         if kind == "pxrd_experimental" and form in self.patterns:
@@ -499,46 +598,6 @@ class DashboardState(param.Parameterized):
             self.recompute((form,))
             self._say(f"your {kind} file for {form} is no longer used; back to the registered dataset.")
 
-    def _accepted_bytes(self, name: str, form: str, data: bytes | str) -> bytes | None:
-        """The upload's bytes when the form is known and the size within the limit; otherwise say why, None."""
-        if form not in FORMS:
-            self._say(f"{name}: unknown form '{form}'. Fix: choose sp or cs.", "error")
-            return None
-        raw = _as_bytes(data)
-        refused = size_problem(len(raw))
-        if refused:
-            self._say(f"{name}: {refused}", "error")
-            return None
-        return raw
-
-    def upload_cif(self, form: str, filename: str, data: bytes | str) -> bool:
-        """Validate an uploaded CIF and show it as ``form``'s structure in this session (provenance ``user``)."""
-        name = safe_filename(filename, "upload.cif")
-        raw = self._accepted_bytes(name, form, data)
-        if raw is None:
-            return False
-        origin = Origin(Provenance.USER, f"user file {name}")
-        self._say(f"{name}: reading and analysing the structure … (a large cell takes a few seconds)")
-        with tempfile.TemporaryDirectory(prefix="ti10cu2-upload-") as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(raw)
-            bundle = build_structure_bundle(path, origin=origin, role="user", label=f"your CIF {name}",
-                                            form=form, filename=name)
-        if bundle.structure is None:
-            self._say(bundle.problems.get("cif", f"{name}: not a readable CIF"), "error")
-            return False
-        self.user_structures = {**self.user_structures, form: bundle}
-        self.recompute((form,))
-        match = bundle.form_match
-        if match is not None and match.form == form:
-            note = f"it matches {FORM_LABELS[form]}, so the claims check uses its geometry"
-        else:
-            why = "; ".join(match.mismatches) if match is not None and match.mismatches else "composition differs"
-            note = f"it does not match {FORM_LABELS[form]} ({why}), so the claims check does not use it"
-        self._say(f"{name}: shown as the {form} structure in this browser session only (provenance: user); {note}.",
-                  "success")
-        return True
-
     def remove_cif(self, form: str) -> None:
         if form in self.user_structures:
             self.user_structures = {k: v for k, v in self.user_structures.items() if k != form}
@@ -549,7 +608,7 @@ class DashboardState(param.Parameterized):
         """Show the COD demo structure ``name`` where a form has no structure ("" to hide it, "auto" for each
         form's own: a 0D cluster crystal for sp, a 1D chain for cs)."""
         if name and name != DEMO_AUTO and name not in demo_cifs():
-            self._say(f"no demo CIF '{name}'.", "error")
+            self._say(f"no demo CIF '{name}'.", "error", "demo")
             return
         self.demo = name
         self.recompute(())

@@ -345,3 +345,28 @@ def test_the_difference_columns_compare_like_with_like(state):
     ours = float(re.match(r"\+?([-0-9.]+) ± ", cells["band_gap"][0]).group(1))
     gaps = {f: state.analyses[f].tauc.band_gap_eV for f in ("sp", "cs")}
     assert ours == pytest.approx(gaps["cs"] - gaps["sp"], abs=1e-3)
+
+
+def test_async_uploads_do_the_heavy_part_on_a_worker_thread(state, monkeypatch):
+    """upload_async/upload_cif_async read and analyse on a worker thread (the server's event loop stays free) and
+    end in the same state as the plain calls."""
+    import asyncio
+    import threading
+
+    threads: list[str] = []
+    real = state_module.build_structure_bundle
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(state_module, "build_structure_bundle", spy)
+    text = (CIF_DIR / "synthetic_sp_composition.cif").read_text()
+    assert asyncio.run(state.upload_cif_async("sp", "synthetic.cif", text))
+    assert threads and threads[0] != threading.main_thread().name
+    assert state.structures["sp"].role == "user" and state.structures["sp"].form == "sp"
+    ok = asyncio.run(state.upload_async("cs", "iv", "iv.csv", iv_csv(2e-8, 0.5, 0.01), length_mm=0.5, area_mm2=0.01))
+    assert ok and state.analyses["cs"].conductivity.conductivity_S_per_m == pytest.approx(2e-8, rel=0.01)
+    assert not asyncio.run(state.upload_async("cs", "iv", "bad.csv", "time_s,signal\n0,1\n1,2\n",
+                                              length_mm=0.5, area_mm2=0.01))
+    assert state.message.startswith("bad.csv") and state.message_level == "error"

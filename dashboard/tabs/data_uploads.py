@@ -8,7 +8,7 @@ import panel as pn
 
 from ti10cu2_lib.data.kinds import KINDS
 
-from ..components import Context, bundle_json, download, handle_drop, note, table
+from ..components import Context, bundle_json, download, handle_drop, message_pane, note, table
 from ..panels import DEPENDENCIES, SharedPanel
 from ..state import FORM_LABELS, FORMS, REFERENCE_ELECTRODES, UPLOAD_LIMIT_TEXT, DashboardState
 
@@ -73,13 +73,13 @@ def upload_panel(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
                           "allowed)." if k in KINDS else "A small-molecule CIF (text); multi-block files are split "
                                                          "and the block matching the form is used.")
 
-    def on_file(name: str, data: bytes | str) -> None:
+    async def on_file(name: str, data: bytes | str) -> None:
         if kind.value == "cif":
-            state.upload_cif(form.value, name, data)
+            await state.upload_cif_async(form.value, name, data)
         else:
-            state.upload(form.value, kind.value, name, data, length_mm=length.value, area_mm2=area.value,
-                         reference_electrode=reference.value, pH=ph.value, x_unit=x_unit.value or None,
-                         y_kind=y_kind.value or None)
+            await state.upload_async(form.value, kind.value, name, data, length_mm=length.value,
+                                     area_mm2=area.value, reference_electrode=reference.value, pH=ph.value,
+                                     x_unit=x_unit.value or None, y_kind=y_kind.value or None)
 
     kind.param.watch(show_options, "value")
     handle_drop(dropper, on_file)
@@ -91,7 +91,7 @@ def upload_panel(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
             "line (`ti10cu2 … FILE`) and checked; nothing in it is executed, and it is **used in this browser "
             "session only** — nothing is stored on the server, other visitors do not see it, and reloading the "
             "page forgets it.", sizing_mode="stretch_width"),
-        pn.Row(form, kind), columns, options, dropper, sizing_mode="stretch_width")
+        pn.Row(form, kind), columns, options, dropper, message_pane(state, "upload"), sizing_mode="stretch_width")
 
 
 def remove_panel(state: DashboardState) -> pn.viewable.Viewable:

@@ -17,6 +17,7 @@ from ..components import (
     figure,
     form_header,
     html_pane,
+    message_pane,
     note,
     overlay_figure,
     paired_figure,
@@ -135,7 +136,7 @@ def tauc_controls(state: DashboardState, form: str, ctx: Context) -> pn.viewable
     slider.param.watch(on_window, "value_throttled")
     automatic.on_click(lambda _event: state.set_tauc_window(form, None))
     transition.param.watch(lambda event: state.set_transition(event.new), "value")
-    return pn.Column(pn.FlexBox(slider, automatic, flex_wrap="wrap"),
+    return pn.Column(pn.FlexBox(slider, automatic, flex_wrap="wrap"), message_pane(state, "tauc"),
                      pn.FlexBox(pn.pane.Markdown("Tauc transition (the article does not say; applies to both forms):"),
                                 transition, flex_wrap="wrap"),
                      sizing_mode="stretch_width")
