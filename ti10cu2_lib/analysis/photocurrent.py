@@ -13,7 +13,9 @@ Method (times in s, currents in A):
   ``I(t) = a + b·(1 − exp(−(t − t0)/τ))`` for ``t ≥ t0`` (``a`` before), over the second half of the
   preceding period and the first 90 % of the following one (a detected edge lags the true one, so the last
   10 % may already hold the next transient); for detected edges ``t0`` is fitted too, which removes the
-  filter's lag of ≈ τ·ln 2. Uncertainties are the standard errors from the fit covariance.
+  filter's lag of ≈ τ·ln 2. Uncertainties are the standard errors from the fit covariance. Long windows (more
+  than ``MAX_FIT_POINTS`` samples) are fitted on means of consecutive samples when τ spans ≥ 20 of them (the
+  provenance says so); the edge detection is O(N) (cumulative sums) and needs no binning.
 - **Amplitude of a cycle** (an on edge followed by an off edge) = mean current over the last
   ``plateau_fraction`` of the illuminated period − mean of the same plateaus of the dark periods before and
   after it. Stability: relative standard deviation of the amplitudes and last/first retention (%).
@@ -21,6 +23,7 @@ Method (times in s, currents in A):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ import numpy as np
 from scipy.optimize import curve_fit
 from scipy.signal import find_peaks
 
+from ti10cu2_lib.analysis.series import bin_means
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
 from ti10cu2_lib.core.results import Result
@@ -36,6 +40,8 @@ from ti10cu2_lib.data.kinds import Dataset
 
 MAD_TO_SIGMA = 1.4826  # σ of a normal distribution per median absolute deviation
 FIT_END_FRACTION = 0.9  # a transient fit stops 10 % before the next edge (detected edges lag slightly)
+MAX_FIT_POINTS = 5_000  # a transient window with more samples is fitted on bin means (≈ 0.25 s per edge at 10⁵ samples)
+MIN_BINS_PER_TAU = 20  # … provided the fitted τ spans at least this many bins
 
 
 @dataclass(frozen=True)
@@ -112,13 +118,15 @@ def schedule_edges(light_on_s: Sequence[float], light_off_s: Sequence[float]) ->
 
 @dataclass(frozen=True)
 class TransientFit:
-    """First-order response after one edge: onset t0 (s), step b (A), time constant τ (s) with SEs."""
+    """First-order response after one edge: onset t0 (s), step b (A), time constant τ (s) with SEs; ``per_bin`` > 1
+    when the fit used means of that many consecutive samples."""
 
     edge_time_s: float
     step_A: float
     tau_s: float
     tau_uncertainty_s: float
     window_s: tuple[float, float]
+    per_bin: int = 1
 
 
 def _first_order(t: np.ndarray, baseline: float, step: float, tau: float, onset: float) -> np.ndarray:
@@ -127,19 +135,37 @@ def _first_order(t: np.ndarray, baseline: float, step: float, tau: float, onset:
 
 def fit_transient(time_s: np.ndarray, current_A: np.ndarray, edge_time_s: float, start_s: float, end_s: float,
                   *, fit_onset: bool) -> TransientFit:
-    """Fit ``I = a + b·(1 − exp(−(t − t0)/τ))`` (t ≥ t0) on ``[start_s, end_s)``; t0 free when ``fit_onset``."""
+    """Fit ``I = a + b·(1 − exp(−(t − t0)/τ))`` (t ≥ t0) on ``[start_s, end_s)``; t0 free when ``fit_onset``.
+
+    A window of more than :data:`MAX_FIT_POINTS` samples is fitted on means of consecutive samples (bin means of
+    an exponential are the exponential at the bin centres times a constant, so τ is unchanged), unless the fitted
+    τ spans fewer than :data:`MIN_BINS_PER_TAU` bins: then it is refitted on every sample.
+    """
     inside = (time_s >= start_s) & (time_s < end_s)
     t, current = time_s[inside], current_A[inside]
     before, after = current[t < edge_time_s], current[t >= edge_time_s]
     if before.size < 2 or after.size < 4:
         raise InputError(f"too few samples around the edge at {edge_time_s:g} s",
                          fix="give a trace with several samples in every light and dark period")
+    dt = float(np.median(np.diff(t)))
+    binned = bin_means(t, current, MAX_FIT_POINTS)
+    if binned.binned:
+        fit = _fit_first_order(binned.x, binned.y, edge_time_s, start_s, end_s, dt, fit_onset=fit_onset)
+        if fit.tau_s >= MIN_BINS_PER_TAU * binned.per_bin * dt:  # τ resolved by the bins
+            return dataclasses.replace(fit, window_s=(float(t[0]), float(t[-1])), per_bin=binned.per_bin)
+    return _fit_first_order(t, current, edge_time_s, start_s, end_s, dt, fit_onset=fit_onset)
+
+
+def _fit_first_order(t: np.ndarray, current: np.ndarray, edge_time_s: float, start_s: float, end_s: float,
+                     dt: float, *, fit_onset: bool) -> TransientFit:
+    """The least-squares fit of :func:`fit_transient` on the samples (or bin means) ``t``, ``current``; ``dt`` is
+    the sampling interval (s), τ is bounded below by dt/20."""
+    before, after = current[t < edge_time_s], current[t >= edge_time_s]
     scale = float(np.ptp(current)) or 1.0  # fit in units of the current's range: tolerances are relative
     current = current / scale
     baseline = float(np.median(before)) / scale
     step = float(np.median(after[-max(2, after.size // 3):])) / scale - baseline
     duration = end_s - edge_time_s
-    dt = float(np.median(np.diff(t)))
     tau0 = max(duration / 10.0, dt)
     if fit_onset:
         lead = edge_time_s - start_s
@@ -244,6 +270,9 @@ def analyse_photocurrent(dataset: Dataset, *, light_on_s: Sequence[float] | None
         caveat = ("input is ILLUSTRATIVE (shape only; amplitudes and time constants invented because the article "
                   "gives no numbers): these values say nothing about the material")
     source = "given light schedule (held fixed)" if scheduled else "detected from the current trace (step filter)"
+    per_bin = max(f.per_bin for f in fits)
+    binning = (f"; transient fits on means of up to {per_bin} consecutive samples (windows of more than "
+               f"{MAX_FIT_POINTS:,} samples)" if per_bin > 1 else "")
     return PhotocurrentResult(
         form=dataset.form, edge_source=source, edges=refined, cycles=tuple(cycles),
         mean_amplitude_A=mean_amplitude, amplitude_rsd_percent=rsd,
@@ -252,4 +281,4 @@ def analyse_photocurrent(dataset: Dataset, *, light_on_s: Sequence[float] | None
         mean_decay_tau_s=float(np.mean([c.decay_tau_s for c in cycles])), caveat=caveat,
         origin=computed_from(dataset.origin, method=f"photocurrent edges {source}, single-exponential rise/decay "
                                                     f"fits, amplitude = on − off plateau means "
-                                                    f"(last {plateau_fraction:.0%} of each period)"))
+                                                    f"(last {plateau_fraction:.0%} of each period){binning}"))

@@ -26,9 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import find_peaks, savgol_coeffs, savgol_filter
+from scipy.signal import savgol_coeffs
 
 from ti10cu2_lib.analysis.composition import CompositionResult, molar_mass_g_per_mol, parse_formula
+from ti10cu2_lib.analysis.series import savgol_smooth, smooth_maxima
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, computed_from
 from ti10cu2_lib.core.results import Result
@@ -41,12 +42,14 @@ RESIDUE_TAIL_FRACTION = 0.05  # the residue is read from a line through the last
 
 @dataclass(frozen=True)
 class DTGCurve:
-    """Smoothed mass (%) and DTG (% °C⁻¹) on a uniform grid (°C), with the DTG's noise σ (% °C⁻¹)."""
+    """Smoothed mass (%) and DTG (% °C⁻¹) on a uniform grid (°C), with the DTG's noise σ (% °C⁻¹) and the
+    number of grid points of the smoothing window."""
 
     temperature_C: np.ndarray
     mass_percent: np.ndarray
     dtg_percent_per_C: np.ndarray
     dtg_noise_percent_per_C: float
+    smoothing_points: int = 1
 
 
 def dtg_curve(temperature_C: np.ndarray, mass_percent: np.ndarray, *, smoothing_C: float = 10.0) -> DTGCurve:
@@ -67,14 +70,15 @@ def dtg_curve(temperature_C: np.ndarray, mass_percent: np.ndarray, *, smoothing_
     resampled = np.interp(grid, temp, mass)
     largest_odd = grid.size if grid.size % 2 else grid.size - 1
     window = min(max(5, int(round(smoothing_C / step)) | 1), largest_odd)  # odd number of points
-    smooth = savgol_filter(resampled, window, 2)
+    smooth = savgol_smooth(resampled, window, 2)
     residual = resampled - smooth
     kept = savgol_coeffs(window, 2)[window // 2]  # residual variance = σ²(1 − c0) for a least-squares smoother
     mass_noise = MAD_TO_SIGMA * float(np.median(np.abs(residual - np.median(residual)))) / np.sqrt(1.0 - kept)
     derivative = savgol_coeffs(window, 2, deriv=1, delta=step)
     return DTGCurve(temperature_C=grid, mass_percent=smooth,
-                    dtg_percent_per_C=savgol_filter(resampled, window, 2, deriv=1, delta=step),
-                    dtg_noise_percent_per_C=mass_noise * float(np.sqrt(np.sum(derivative**2))))
+                    dtg_percent_per_C=savgol_smooth(resampled, window, 2, deriv=1, delta=step),
+                    dtg_noise_percent_per_C=mass_noise * float(np.sqrt(np.sum(derivative**2))),
+                    smoothing_points=window)
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ def mass_loss_steps(curve: DTGCurve, *, min_peak_fraction: float = 0.01, noise_m
     if top <= 0:
         return ()
     threshold = max(min_peak_fraction * top, noise_multiple * curve.dtg_noise_percent_per_C)
-    peaks, _ = find_peaks(rate, prominence=threshold)
+    peaks = smooth_maxima(rate, curve.smoothing_points, threshold)
     if peaks.size == 0:
         return ()
     cuts = [int(a + np.argmin(rate[a:b + 1])) for a, b in zip(peaks[:-1], peaks[1:], strict=True)]

@@ -9,7 +9,15 @@ from ti10cu2_lib.commands.common import add_json_flag, emit, format_table, prove
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.data.readers_pxrd import read_powder_pattern
 from ti10cu2_lib.structure.morphology import NEEDLE_THRESHOLD, PLATE_THRESHOLD, bfdh_from_cif
-from ti10cu2_lib.structure.pxrd import CU_KA1, CU_KA2, PxrdSettings, load_crystal, simulate_pxrd
+from ti10cu2_lib.structure.pxrd import (
+    CU_KA1,
+    CU_KA2,
+    MAX_ATOMS_PER_CELL,
+    MAX_REFLECTIONS,
+    PxrdSettings,
+    load_crystal,
+    simulate_pxrd,
+)
 from ti10cu2_lib.structure.pxrd_compare import compare_pattern
 
 
@@ -108,7 +116,9 @@ def _morphology(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("pxrd",
         description="Simulated PXRD as Mercury does by default (pseudo-Voigt, FWHM 0.1° 2θ, laboratory "
-                    "Lorentz–polarisation, no absorption, no background); every convention is printed.")
+                    "Lorentz–polarisation, no absorption, no background); every convention is printed. "
+                    f"Limits: {MAX_ATOMS_PER_CELL:,} atoms per cell, {MAX_REFLECTIONS:,} reflections in the 2θ "
+                    "range (exit code 2 beyond).")
     p.add_argument("file", metavar="FILE", help="CIF file")
     p.add_argument("--block", help="data block name in a multi-block CIF")
     p.add_argument("--wavelength", type=float, default=CU_KA1, help="Å (default Cu Kα1 1.540562)")

@@ -21,6 +21,7 @@ A file without a header is read as two columns whose units come from ``units`` (
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,9 +32,17 @@ import pandas as pd
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data.kinds import KINDS, Dataset
-from ti10cu2_lib.data.tables import check_x, read_numeric_table
+from ti10cu2_lib.data.tables import check_text_table, check_x, read_numeric_table
 
 HC_EV_NM = 1239.841984  # h·c in eV·nm (CODATA 2018)
+# Data rows per measurement file. Real instruments stay far below (a DRS at 0.1 nm steps: 6 000 rows; a photocurrent
+# at 1 kHz for 15 min: 900 000); the text parser (data/tables.py) needs ≈ 6–15 s and ≈ 250 MB per million rows, so
+# one upload stays below ≈ 0.3 GB. Checked on the raw bytes before anything is parsed.
+MAX_ROWS = 1_000_000
+_COMMENT_PREFIXES = (b"#", b"%", b"//")  # as data/tables.py skips them
+_LINE = re.compile(rb"[^\r\n]+")
+_BLANK_BYTES = b" \t\x0b\x0c\x00"  # blanks, and the zero bytes of UTF-16/UTF-32 text
+_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 # quantity → {unit: factor to the canonical unit}
 _SCALE = {
@@ -63,6 +72,31 @@ _ALIASES = {
     "two_theta": ("two_theta", "2theta", "2_theta", "twotheta", "2th", "angle"),
     "intensity": ("intensity", "counts", "i", "int"),
 }
+
+
+def check_row_count(path: str | Path, *, max_rows: int | None = None) -> None:
+    """:class:`InputError` when the text table at ``path`` has more than ``max_rows`` (default :data:`MAX_ROWS`)
+    data rows.
+
+    Rows are the non-blank lines that are not comments, less one for a possible header. Counted on the raw bytes
+    (a newline count first; line by line, stopping at the limit, only when that count is above it), so an
+    over-long file is refused in well under a second, before it is parsed. Zero bytes are ignored, so UTF-16 and
+    UTF-32 text is counted like UTF-8.
+    """
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+    data = check_text_table(path).read_bytes()  # size (≤ MAX_TABLE_BYTES) and text checked first
+    if max(data.count(b"\n"), data.count(b"\r")) <= max_rows:
+        return
+    rows = -1  # a possible header line
+    bom = next((mark for mark in _BOMS if data.startswith(mark)), b"")
+    for line in _LINE.finditer(data, len(bom)):  # lazily: no list of millions of lines
+        stripped = line.group().strip(_BLANK_BYTES)
+        if stripped and not stripped.startswith(_COMMENT_PREFIXES):
+            rows += 1
+            if rows > max_rows:
+                raise InputError(f"more than {max_rows:,} data rows (readers.MAX_ROWS)", path=path,
+                                 fix="average or decimate the data to fewer points (e.g. keep every 10th row), or "
+                                     "split the file")
 
 
 def _find(frame: pd.DataFrame, quantity: str, units: tuple[str, ...], default: str | None,
@@ -289,6 +323,7 @@ def read_dataset(path: str | Path, kind: str, *, form: str | None = None, units:
     path = Path(path)
     flags = {k.lower(): v for k, v in (units or {}).items()}
     options = {"y_kind": y_kind, "units": flags}
+    check_row_count(path)
     table = read_numeric_table(path, positional_names=_plain_names(kind, options))
     frame = _READERS[kind](table, path, flags, kind, options)
     origin = origin or Origin(Provenance.USER, f"user file {path.name}")

@@ -20,6 +20,7 @@ import numpy as np
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.core.results import to_jsonable
+from ti10cu2_lib.data import readers
 from ti10cu2_lib.data.tables import check_text_table, check_x, read_numeric_table
 
 _X_NAMES = ("two_theta_deg", "two_theta", "2theta", "2theta_deg", "2_theta", "2_theta_deg", "tth", "angle",
@@ -81,6 +82,7 @@ def read_xy(path: str | Path) -> PowderPattern:
     """
     path = check_text_table(path)
     names = ("two_theta_deg", "intensity", "esd") if path.suffix.lower() == ".xye" else ("two_theta_deg", "intensity")
+    readers.check_row_count(path)
     frame = read_numeric_table(path, positional_names=names)
     cols = list(frame.columns)
     x_col = next((c for c in cols if c in _X_NAMES), None)
@@ -152,6 +154,11 @@ def read_gsas_raw(path: str | Path, *, bank: int | None = None) -> PowderPattern
                          fix="export the pattern as two-column 2θ,intensity text")
     if nchan < 3:
         raise InputError(f"BANK line {lineno} declares {nchan} points", path=path, fix="give a full pattern")
+    if nchan > readers.MAX_ROWS:
+        raise InputError(f"BANK line {lineno} declares {nchan:,} points, more than {readers.MAX_ROWS:,} "
+                         "(readers.MAX_ROWS)",
+                         path=path,
+                         fix="rebin the pattern to fewer points (a step of about FWHM/10 is enough)")
     start = step = float("nan")
     if bintyp == "CONST":
         try:

@@ -35,13 +35,18 @@ Conventions (every one is repeated in :attr:`PxrdPattern.conventions`, so a read
   Optional Kα2 line: the same reflections at λ₂ with intensity ratio I(Kα2)/I(Kα1). The pattern is sampled on a
   regular 2θ grid and scaled so that its maximum is 100.
 * **Wavelength** default: Cu Kα1, 1.540562 Å (Hölzer et al., Phys. Rev. A 56 (1997) 4554).
+* **Limits and memory**: structure factors, symmetry expansion and profile are computed in chunks of at most
+  :data:`CHUNK_ENTRIES` array entries, so memory does not grow with the cell (≈ 90 MB for 5 000 atoms, was
+  ≈ 3.5 GB) and the result does not depend on the chunk size. More than :data:`MAX_ATOMS_PER_CELL` atoms,
+  :data:`MAX_REFLECTIONS` reflections, :data:`MAX_PHASE_TERMS` families × atoms or :data:`MAX_PROFILE_TERMS`
+  pattern points × peaks is refused with an :class:`~ti10cu2_lib.core.errors.InputError` before the work starts.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +60,41 @@ from ti10cu2_lib.core.results import Result, to_jsonable
 CU_KA1 = 1.540562  # Å, Hölzer et al. 1997
 CU_KA2 = 1.544390  # Å, Hölzer et al. 1997
 SPECIAL_POSITION_TOLERANCE = 0.1  # Å: symmetry images of one site closer than this are one atom
-_PHASE_CHUNK = 2_000_000  # entries of the (reflections × atoms) phase matrix held at once
-_PROFILE_CHUNK = 4_000_000  # entries of the (grid points × reflections) profile matrix held at once
+
+# Limits: one visitor's CIF must not freeze the server or exhaust its memory (numbers measured with
+# benchmarks/bench_limits.py on the 2-core test machine, P1 cells of random atoms, 18 Å^3 per atom, Cu Kα1).
+# Memory no longer depends on the input (working arrays of CHUNK_ENTRIES entries: ≈ 90 MB added for 5 000 atoms);
+# the limits bound the time, which grows with reflection families × atoms: ≈ 50 ns per term on the idle machine,
+# up to ≈ 160 ns under load (5 000 P1 atoms, 2θ ≤ 50°: 1.5e8 terms, 8–25 s).
+MAX_ATOMS_PER_CELL = 20_000  # 10× the largest COD test cell (Fddd, 1 840 atoms); 4× the 5 000-atom benchmark cell
+MAX_REFLECTIONS = 1_000_000  # (h k l) in the 2θ range before merging into families: ≈ 160 MB of index arrays
+MAX_PHASE_TERMS = 300_000_000  # families × atoms (one per centring coset): ≈ 15 s idle, ≈ 50 s loaded
+MAX_PROFILE_TERMS = 2_000_000_000  # grid points × peaks of the untruncated Lorentzian tails: ≈ 3 ns per term
+CHUNK_ENTRIES = 2_000_000  # entries (16 MB in float64) of any (n × m) working array held at once
+
+
+# ----------------------------------------------------------------------------------------------------------
+# bounded working memory
+
+
+def chunks(n_items: int, width: int | np.ndarray) -> Iterator[slice]:
+    """Consecutive slices of ``range(n_items)`` whose working arrays hold at most :data:`CHUNK_ENTRIES` entries.
+
+    ``width`` is the number of entries one item adds (an int, or an array with one value per item). Every slice
+    holds at least one item, so a single item wider than the budget gets a slice of its own.
+    """
+    budget = CHUNK_ENTRIES
+    if np.ndim(width) == 0:
+        rows = max(1, budget // max(1, int(width)))
+        yield from (slice(start, min(start + rows, n_items)) for start in range(0, n_items, rows))
+        return
+    ends = np.cumsum(np.asarray(width, dtype=np.int64))
+    start = 0
+    while start < n_items:
+        before = int(ends[start - 1]) if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, before + budget, side="right")))
+        yield slice(start, stop)
+        start = stop
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -192,39 +230,63 @@ def _ops_of(st: gemmi.SmallStructure, path: Path | str) -> tuple[gemmi.GroupOps,
                      fix="add _space_group_name_H-M_alt or _space_group_symop_operation_xyz to the CIF")
 
 
-def _images(fract: np.ndarray, op_list: list[gemmi.Op], orth: np.ndarray, shifts: np.ndarray, tol: float
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _images(fract: np.ndarray, op_list: list[gemmi.Op], orth: np.ndarray, shifts: np.ndarray, tol: float,
+            max_images: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Distinct images of each site under ``op_list``; two images closer than ``tol`` Å modulo a lattice vector
-    plus one of ``shifts`` (fractional translations) are one atom. Returns (fract (N, 3), site index (N,))."""
+    plus one of ``shifts`` (fractional translations) are one atom. Returns (fract (N, 3), site index (N,)).
+
+    Sites are processed in chunks (the pairwise image distances take sites × ops² × 3 entries); the expansion
+    stops as soon as more than ``max_images`` images are found (the caller then refuses the structure).
+    """
     rot = np.array([np.asarray(op.rot, dtype=float) for op in op_list]) / gemmi.Op.DEN  # (o, 3, 3)
     tran = np.array([np.asarray(op.tran, dtype=float) for op in op_list]) / gemmi.Op.DEN  # (o, 3)
-    images = np.einsum("oij,nj->noi", rot, fract) + tran[None, :, :]  # (n, o, 3)
-    images -= np.floor(images)
     n_ops = len(op_list)
-    dist = np.full((fract.shape[0], n_ops, n_ops), np.inf)
-    for shift in shifts:  # the few centring vectors (or just 0)
-        diff = images[:, :, None, :] - images[:, None, :, :] - shift
-        diff -= np.round(diff)
-        dist = np.minimum(dist, np.linalg.norm(diff @ orth.T, axis=-1))
     earlier = np.tril(np.ones((n_ops, n_ops), dtype=bool), k=-1)  # k < i
-    keep = ~np.any((dist < tol) & earlier[None, :, :], axis=2)  # image i does not repeat an earlier one
-    site_index = np.broadcast_to(np.arange(fract.shape[0])[:, None], keep.shape)
-    return images[keep], site_index[keep]
+    found: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    total = 0
+    for sl in chunks(fract.shape[0], 3 * n_ops * n_ops):
+        images = np.einsum("oij,nj->noi", rot, fract[sl]) + tran[None, :, :]  # (n, o, 3)
+        images -= np.floor(images)
+        dist = np.full((images.shape[0], n_ops, n_ops), np.inf)
+        for shift in shifts:  # the few centring vectors (or just 0)
+            diff = images[:, :, None, :] - images[:, None, :, :] - shift
+            diff -= np.round(diff)
+            dist = np.minimum(dist, np.linalg.norm(diff @ orth.T, axis=-1))
+        keep = ~np.any((dist < tol) & earlier[None, :, :], axis=2)  # image i does not repeat an earlier one
+        site_index = np.broadcast_to(np.arange(sl.start, sl.stop)[:, None], keep.shape)
+        found.append(images[keep])
+        owners.append(site_index[keep])
+        total += found[-1].shape[0]
+        if max_images is not None and total > max_images:
+            break
+    return np.concatenate(found), np.concatenate(owners)
 
 
-def _expand_sites(fract: np.ndarray, ops: gemmi.GroupOps, orth: np.ndarray, tol: float
+def _expand_sites(fract: np.ndarray, ops: gemmi.GroupOps, orth: np.ndarray, tol: float, path: Path | str
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Unit-cell atoms and, for structure factors, one atom per centring coset.
 
     Returns (cell_fract, cell_site, prim_fract, prim_site): all images under every operation, and the images
     under the coset representatives ``ops.sym_ops`` with images that differ by a centring vector merged. For a
     reflection that is not systematically absent, exp(2πi h·t_c) = 1 for every centring vector t_c, so
-    F = n_centring · Σ over the second list (n_centring = len(ops.cen_ops)).
+    F = n_centring · Σ over the second list (n_centring = len(ops.cen_ops)). More than
+    :data:`MAX_ATOMS_PER_CELL` atoms in the cell is an :class:`InputError`.
     """
-    cell_fract, cell_site = _images(fract, list(ops), orth, np.zeros((1, 3)), tol)
+    cell_fract, cell_site = _images(fract, list(ops), orth, np.zeros((1, 3)), tol, max_images=MAX_ATOMS_PER_CELL)
+    _check_atom_count(cell_fract.shape[0], path)
     cen = np.array([np.asarray(c, dtype=float) for c in ops.cen_ops]) / gemmi.Op.DEN
     prim_fract, prim_site = _images(fract, list(ops.sym_ops), orth, cen, tol)
     return cell_fract, cell_site, prim_fract, prim_site
+
+
+def _check_atom_count(at_least: int, path: Path | str) -> None:
+    """:class:`InputError` when the unit cell holds at least ``at_least`` > :data:`MAX_ATOMS_PER_CELL` atoms."""
+    if at_least > MAX_ATOMS_PER_CELL:
+        raise InputError(f"at least {at_least:,} atoms in the unit cell, more than the "
+                         f"{MAX_ATOMS_PER_CELL:,} a PXRD simulation accepts (pxrd.MAX_ATOMS_PER_CELL; time "
+                         "grows with atoms × reflections)", path=path,
+                         fix="simulate a smaller cell (e.g. the reduced cell, or one disorder component)")
 
 
 def _u_eq(aniso: gemmi.SMat33d, cell: gemmi.UnitCell) -> float:
@@ -239,6 +301,7 @@ def crystal_from_small_structure(st: gemmi.SmallStructure, origin: Origin, *, pa
     cell = st.cell
     if not (cell.a > 0 and cell.b > 0 and cell.c > 0 and cell.volume > 0):
         raise InputError("missing or invalid unit cell", path=path, fix="check the _cell_length_/_cell_angle_ items")
+    _check_atom_count(len(st.sites), path)  # every site is at least one atom
     ops, sg_name = _ops_of(st, path)
     labels, elements, u_source = [], [], []
     u_iso = np.zeros(len(st.sites))
@@ -264,7 +327,7 @@ def crystal_from_small_structure(st: gemmi.SmallStructure, origin: Origin, *, pa
         raise InputError(f"site '{bad.label}' has occupancy {bad.occ:g}, outside 0–1", path=path,
                          fix="correct _atom_site_occupancy")
     orth = np.array(cell.orth.mat, dtype=float)
-    cell_fract, cell_site, prim_fract, prim_site = _expand_sites(fract, ops, orth, special_position_tolerance)
+    cell_fract, cell_site, prim_fract, prim_site = _expand_sites(fract, ops, orth, special_position_tolerance, path)
     centring_factor = len(ops.cen_ops)
     if prim_fract.shape[0] * centring_factor != cell_fract.shape[0]:
         # images merged differently with and without the centring (coordinates on a special position given
@@ -352,14 +415,41 @@ def lorentz_polarisation(two_theta_deg: np.ndarray, monochromator_two_theta: flo
 
 
 def _hkl_in_sphere(recip: np.ndarray, cell: tuple[float, ...], g_max: float) -> np.ndarray:
+    """Every (h k l) ≠ 0 with |g| ≤ ``g_max`` (Å⁻¹), h slowest and l fastest; built one h-slab at a time."""
     a, b, c = cell[:3]
     lim = np.floor(g_max * np.array([a, b, c]) + 1e-9).astype(int)  # |h| ≤ |g|·a since h = g·a
-    axes = [np.arange(-m, m + 1) for m in lim]
-    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
-    g = grid @ recip.T
-    g2 = (g * g).sum(axis=1)
-    keep = (g2 > 0) & (g2 <= g_max * g_max * (1 + 1e-12))
-    return grid[keep]
+    kl = np.stack(np.meshgrid(np.arange(-lim[1], lim[1] + 1), np.arange(-lim[2], lim[2] + 1), indexing="ij"),
+                  axis=-1).reshape(-1, 2)
+    slabs = []
+    for h in range(-lim[0], lim[0] + 1):
+        grid = np.column_stack([np.full(kl.shape[0], h), kl])
+        g = grid @ recip.T
+        g2 = (g * g).sum(axis=1)
+        slabs.append(grid[(g2 > 0) & (g2 <= g_max * g_max * (1 + 1e-12))])
+    return np.concatenate(slabs)
+
+
+def _check_reflection_count(crystal: Crystal, g_max: float) -> None:
+    """:class:`InputError` before enumerating when the 2θ range holds more than :data:`MAX_REFLECTIONS` (h k l).
+
+    The count is the number of reciprocal-lattice points in the sphere |g| ≤ g_max: (4π/3) g_max³ V_cell.
+    """
+    expected = 4.0 * math.pi / 3.0 * g_max**3 * crystal.unit_cell.volume
+    if expected > MAX_REFLECTIONS:
+        raise InputError(f"about {round(expected):,} reflections up to d = {1 / g_max:.3g} Å, more than "
+                         f"the {MAX_REFLECTIONS:,} a PXRD simulation accepts (pxrd.MAX_REFLECTIONS)",
+                         path=crystal.name, fix="lower the 2θ maximum (--two-theta-max; the count grows as sin³θ_max) "
+                                                "or simulate a smaller cell")
+
+
+def _check_phase_terms(crystal: Crystal, n_families: int) -> None:
+    """:class:`InputError` when families × atoms (the cost of the structure factors) exceeds :data:`MAX_PHASE_TERMS`."""
+    terms = n_families * crystal.prim_fract.shape[0]
+    if terms > MAX_PHASE_TERMS:
+        raise InputError(f"{n_families:,} reflection families × {crystal.prim_fract.shape[0]:,} "
+                         f"atoms = {terms:.2g} structure-factor terms, more than the {MAX_PHASE_TERMS:.2g} a PXRD "
+                         "simulation accepts (pxrd.MAX_PHASE_TERMS)", path=crystal.name,
+                         fix="lower the 2θ maximum (--two-theta-max) or simulate a smaller cell")
 
 
 def _family_keys(hkl: np.ndarray, rotations: np.ndarray) -> tuple[np.ndarray, int]:
@@ -408,63 +498,30 @@ def compute_reflections(crystal: Crystal, d_min: float, *, scattering: Scatterin
     """All non-absent reflection families with d ≥ ``d_min`` (Å), their |F|² and multiplicities.
 
     Vectorised: reflections are generated on an index box and filtered by |g| ≤ 1/d_min; |F|² is computed only
-    for one representative per family, as a (families × atoms) phase matrix in chunks. Two exact shortcuts:
-    the atoms are one per centring coset (F = n_centring · Σ, valid for every non-absent reflection), and when
-    −x, −y, −z is an operation only the cosine sum is evaluated (F is real).
+    for one representative per family (:func:`squared_structure_factors`). Refuses (:class:`InputError`) more than
+    :data:`MAX_REFLECTIONS` reflections or :data:`MAX_PHASE_TERMS` families × atoms.
     """
     if not d_min > 0:
         raise InputError(f"d_min must be > 0 Å (got {d_min:g})", fix="choose a larger wavelength-limited range")
     recip = crystal.reciprocal_basis
     g_max = 1.0 / d_min
+    _check_reflection_count(crystal, g_max)
     hkl = _hkl_in_sphere(recip, crystal.cell, g_max)
     if hkl.size:
         absent = crystal.ops.systematic_absences(np.ascontiguousarray(hkl, dtype=np.int32))
         hkl = hkl[~np.asarray(absent, dtype=bool)]
+    u, dw_text = _site_u(crystal, displacement)
     if hkl.size == 0:
         empty = np.zeros((0, 3), dtype=np.int64)
         z = np.zeros(0)
         return Reflections(empty, z, z.astype(np.int64), z, empty, z.astype(np.int64), recip, d_min,
-                           scattering.name, _site_u(crystal, displacement)[1])
+                           scattering.name, dw_text)
     keys, offset = _family_keys(hkl, crystal.rotations)
     fam_keys, member_family, counts = np.unique(keys, return_inverse=True, return_counts=True)
     reps = _decode(fam_keys, offset)
-    g = reps @ recip.T
-    d = 1.0 / np.linalg.norm(g, axis=1)
-    s2 = 1.0 / (4.0 * d * d)  # (sin θ/λ)²
-
-    # per CIF site: occ · f_el(s) · exp(-8π² U s²), shape (families, sites)
-    u, dw_text = _site_u(crystal, displacement)
-    elements = sorted(set(crystal.elements))
-    f_el = {el: scattering(el, s2) for el in elements}
-    weights = np.empty((len(d), len(crystal.labels)))
-    for j, el in enumerate(crystal.elements):  # loop over CIF sites (not reflections × atoms)
-        weights[:, j] = f_el[el] * crystal.occupancy[j]
-    weights *= np.exp(-8.0 * math.pi**2 * np.multiply.outer(s2, u))
-
-    # geometric parts, summed over the images of each site (one per centring coset): (families, sites).
-    # F = n_cen Σ_sites w_site Σ_images exp(2πi h·x); with the inversion at the origin the sine sum vanishes.
-    order = np.argsort(crystal.prim_site, kind="stable")
-    x = crystal.prim_fract[order].T  # (3, N / n_cen)
-    site_of = crystal.prim_site[order]
-    starts = np.flatnonzero(np.r_[True, site_of[1:] != site_of[:-1]])
-    sites_present = site_of[starts]
-    centric = crystal.inversion_at_origin
-    a_sum = np.zeros((len(d), len(crystal.labels)))
-    b_sum = None if centric else np.zeros((len(d), len(crystal.labels)))
-    rows = max(1, _PHASE_CHUNK // max(1, x.shape[1]))
-    two_pi_reps = 2.0 * math.pi * reps.astype(float)
-    for start in range(0, len(d), rows):
-        sl = slice(start, start + rows)
-        phase = two_pi_reps[sl] @ x
-        a_sum[sl, sites_present] = np.add.reduceat(np.cos(phase), starts, axis=1)
-        if b_sum is not None:
-            b_sum[sl, sites_present] = np.add.reduceat(np.sin(phase), starts, axis=1)
-    f_re = np.einsum("fj,fj->f", weights, a_sum)
-    f2 = f_re * f_re
-    if b_sum is not None:
-        f_im = np.einsum("fj,fj->f", weights, b_sum)
-        f2 = f2 + f_im * f_im
-    f2 *= crystal.centring_factor**2
+    _check_phase_terms(crystal, reps.shape[0])
+    d = 1.0 / np.linalg.norm(reps @ recip.T, axis=1)
+    f2 = squared_structure_factors(crystal, reps, 1.0 / (4.0 * d * d), u, scattering)
 
     by_d = np.argsort(-d, kind="stable")
     inverse_order = np.empty_like(by_d)
@@ -472,6 +529,39 @@ def compute_reflections(crystal: Crystal, d_min: float, *, scattering: Scatterin
     return Reflections(hkl=reps[by_d], d=d[by_d], multiplicity=counts[by_d].astype(np.int64),
                        f_squared=f2[by_d], members=hkl, member_family=inverse_order[member_family],
                        reciprocal_basis=recip, d_min=d_min, scattering=scattering.name, displacement=dw_text)
+
+
+def squared_structure_factors(crystal: Crystal, hkl: np.ndarray, s2: np.ndarray, u: np.ndarray,
+                              scattering: ScatteringFactors = IT92) -> np.ndarray:
+    """|F|² (electrons²) of the reflections ``hkl`` (n, 3), with s² = (sin θ/λ)² ``s2`` (Å⁻²) and U per site ``u``.
+
+    F = n_cen Σ_sites w_j(s) Σ_images exp(2πi h·x), w_j = occ_j f_j(s) exp(−8π² U_j s²), over one atom per centring
+    coset (exact for every reflection that is not systematically absent); with −x, −y, −z an operation only the
+    cosine sum is evaluated (F is real). The reflections are taken in chunks (:func:`chunks`) so that no
+    (reflections × atoms) working array holds more than :data:`CHUNK_ENTRIES` entries: memory does not grow with
+    the cell, and the result does not depend on the chunk size.
+    """
+    elements = sorted(set(crystal.elements))
+    f_table = np.column_stack([scattering(el, s2) for el in elements])  # (n, elements)
+    site_element = np.array([elements.index(el) for el in crystal.elements])
+    order = np.argsort(crystal.prim_site, kind="stable")
+    x = crystal.prim_fract[order].T  # (3, atoms), grouped by site (every site has at least one image)
+    site_of = crystal.prim_site[order]
+    starts = np.flatnonzero(np.r_[True, site_of[1:] != site_of[:-1]])  # first atom of each site
+    one_image_each = starts.size == x.shape[1]
+    centric = crystal.inversion_at_origin
+    two_pi_hkl = 2.0 * math.pi * np.asarray(hkl, dtype=float)
+    f2 = np.empty(len(s2))
+    for sl in chunks(len(s2), max(x.shape[1], len(crystal.labels))):
+        weights = f_table[sl][:, site_element] * crystal.occupancy  # (rows, sites)
+        weights *= np.exp(-8.0 * math.pi**2 * np.multiply.outer(s2[sl], u))
+        phase = two_pi_hkl[sl] @ x
+        f2[sl] = 0.0
+        for part in (np.cos(phase),) if centric else (np.cos(phase), np.sin(phase)):  # real, imaginary part of F
+            per_site = part if one_image_each else np.add.reduceat(part, starts, axis=1)
+            f = np.einsum("fj,fj->f", weights, per_site)
+            f2[sl] += f * f
+    return f2 * crystal.centring_factor**2
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -497,7 +587,8 @@ def profile_sum(grid: np.ndarray, positions: np.ndarray, intensities: np.ndarray
     """Σ_k I_k pV(grid − x_k): each peak keeps its area I_k (the Lorentzian tails are not truncated).
 
     The Gaussian part is evaluated within ±6 FWHM of each peak only (beyond, it is below 1e-43 of its height);
-    the Lorentzian part on the whole grid.
+    the Lorentzian part on the whole grid. Peaks are taken in chunks (:func:`chunks`), so the working arrays stay
+    within :data:`CHUNK_ENTRIES` entries whatever the number of peaks, grid points and FWHM.
     """
     _check_profile(fwhm, eta)
     grid = np.asarray(grid, dtype=float)
@@ -509,24 +600,35 @@ def profile_sum(grid: np.ndarray, positions: np.ndarray, intensities: np.ndarray
     if positions.size == 0:
         return out
     if eta > 0:
-        cols = max(1, _PROFILE_CHUNK // max(1, grid.size))
+        lorentz = np.zeros(grid.shape, dtype=float)
         scale = 2.0 / fwhm
-        for start in range(0, positions.size, cols):
-            sl = slice(start, start + cols)
+        for sl in chunks(positions.size, grid.size):
             u = (grid[:, None] - positions[None, sl]) * scale
-            out += (1.0 / (1.0 + u * u)) @ intensities[sl]
-        out *= eta * 2.0 / (math.pi * fwhm)
+            lorentz += (1.0 / (1.0 + u * u)) @ intensities[sl]
+        out += eta * 2.0 / (math.pi * fwhm) * lorentz
     if eta < 1:
         reach = 6.0 * fwhm
         lo = np.searchsorted(grid, positions - reach, side="left")
         hi = np.searchsorted(grid, positions + reach, side="right")
-        lengths = hi - lo
-        idx = np.repeat(lo, lengths) + (np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths))
-        peak = np.repeat(np.arange(positions.size), lengths)
-        g = (2.0 / fwhm) * math.sqrt(math.log(2.0) / math.pi) * np.exp(
-            -4.0 * math.log(2.0) * ((grid[idx] - positions[peak]) / fwhm) ** 2)
-        out += (1.0 - eta) * np.bincount(idx, weights=g * intensities[peak], minlength=grid.size)
+        for sl in chunks(positions.size, hi - lo):
+            out += (1.0 - eta) * _gaussian_sum(grid, positions[sl], intensities[sl], lo[sl], hi[sl], fwhm)
     return out
+
+
+def _gaussian_sum(grid: np.ndarray, positions: np.ndarray, intensities: np.ndarray, lo: np.ndarray,
+                  hi: np.ndarray, fwhm: float) -> np.ndarray:
+    """Σ_k I_k G(grid − x_k), peak k evaluated on grid[lo_k:hi_k] only (unit-area Gaussian of ``fwhm``)."""
+    idx, peak = window_indices(lo, hi)
+    g = (2.0 / fwhm) * math.sqrt(math.log(2.0) / math.pi) * np.exp(
+        -4.0 * math.log(2.0) * ((grid[idx] - positions[peak]) / fwhm) ** 2)
+    return np.bincount(idx, weights=g * intensities[peak], minlength=grid.size)
+
+
+def window_indices(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(grid index, peak index) of every point i with lo_k ≤ i < hi_k, peak by peak (Σ (hi − lo) pairs)."""
+    lengths = hi - lo
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(lo, lengths) + offsets, np.repeat(np.arange(lengths.size), lengths)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -644,6 +746,16 @@ def stick_intensities(reflections: Reflections, wavelength: float, *, monochroma
     return tt, inten
 
 
+def _check_profile_terms(crystal: Crystal, n_points: int, n_peaks: int) -> None:
+    """:class:`InputError` when grid points × peaks (the cost of the Lorentzian tails) exceeds the limit."""
+    terms = n_points * n_peaks
+    if terms > MAX_PROFILE_TERMS:
+        raise InputError(f"{n_points:,} pattern points × {n_peaks:,} peaks = {terms:.2g} profile "
+                         f"terms, more than the {MAX_PROFILE_TERMS:.2g} a PXRD simulation accepts "
+                         "(pxrd.MAX_PROFILE_TERMS)", path=crystal.name,
+                         fix="use a coarser --step, a narrower 2θ range or a smaller cell")
+
+
 def simulate_pxrd(crystal: Crystal | str | Path, settings: PxrdSettings | None = None, *,
                   scattering: ScatteringFactors = IT92, block: str | None = None,
                   min_relative_intensity: float = 1e-9) -> PxrdPattern:
@@ -666,9 +778,11 @@ def simulate_pxrd(crystal: Crystal | str | Path, settings: PxrdSettings | None =
                          fix="raise --two-theta-max or check the cell")
     keep = inten >= min_relative_intensity * inten.max()
     n_points = int(math.floor((settings.two_theta_max - settings.two_theta_min) / settings.step + 1e-9)) + 1
+    with_kalpha2 = settings.kalpha2 is not None and settings.kalpha2[1] > 0
+    _check_profile_terms(crystal, n_points, int(np.count_nonzero(inten)) * (2 if with_kalpha2 else 1))
     grid = settings.two_theta_min + settings.step * np.arange(n_points)
     profile = profile_sum(grid, tt, inten, settings.fwhm, settings.eta)
-    if settings.kalpha2 is not None and settings.kalpha2[1] > 0:
+    if with_kalpha2:
         lam2, ratio = settings.kalpha2
         tt2, inten2 = stick_intensities(refl, lam2, monochromator_two_theta=settings.monochromator_two_theta,
                                         po_hkl=settings.po_hkl, po_r=settings.po_r)

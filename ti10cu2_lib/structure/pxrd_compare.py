@@ -9,7 +9,9 @@ ratio), pV the pseudo-Voigt of fixed FWHM and η, T_j Chebyshev polynomials (the
 For given (Z, r) the scale s and the c_j are a weighted linear least-squares solution; Z (a grid scan of
 step FWHM/10 followed by bounded Brent minimisation) and the March–Dollase r (bounded Brent) are refined
 one-dimensionally by minimising Rwp = √(Σ w (y − y_calc)² / Σ w y²). In the fit each peak profile is
-truncated at ±30 FWHM (the Lorentzian tail beyond it, ≤ 1.1 % η of the area, goes into the background).
+truncated at ±30 FWHM (the Lorentzian tail beyond it, ≤ 1.1 % η of the area, goes into the background). The
+calculated profile is summed peak-chunk by peak-chunk (:func:`truncated_profile`), so memory stays bounded; more
+than :data:`MAX_PROFILE_PAIRS` (peak, measured point) pairs per profile is refused with an InputError.
 
 Peak matching: the observed peaks are the maxima of y − background found by ``scipy.signal.find_peaks``
 (height ≥ ``peak_threshold`` × the highest net peak, prominence ≥ half that), their positions refined by a
@@ -44,28 +46,58 @@ from ti10cu2_lib.structure.pxrd import (
     Crystal,
     Reflections,
     ScatteringFactors,
+    chunks,
     compute_reflections,
     pseudo_voigt,
     stick_intensities,
+    window_indices,
 )
 
 PROFILE_HALF_WIDTH_FWHM = 30.0
+# Limit: (peak, point) pairs within ±30 FWHM evaluated per calculated profile. The refinement evaluates the profile
+# ≈ 20–40 times at ≈ 15 ns per pair (2-core test machine): 50 million pairs ≈ 0.75 s each, ≈ 30 s in all.
+MAX_PROFILE_PAIRS = 50_000_000
+
+
+def _peak_windows(grid: np.ndarray, positions: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index range [lo, hi) of the grid points within ± ``reach`` (degrees) of each peak."""
+    return (np.searchsorted(grid, positions - reach, side="left"),
+            np.searchsorted(grid, positions + reach, side="right"))
 
 
 def profile_matrix(grid: np.ndarray, positions: np.ndarray, fwhm: float, eta: float,
                    half_width: float = PROFILE_HALF_WIDTH_FWHM) -> sp.csr_matrix:
     """Sparse (points × peaks) matrix of unit-area pseudo-Voigt peaks, each truncated at ±half_width·FWHM."""
     positions = np.asarray(positions, dtype=float)
-    reach = half_width * fwhm
-    lo = np.searchsorted(grid, positions - reach, side="left")
-    hi = np.searchsorted(grid, positions + reach, side="right")
-    lengths = hi - lo
-    total = int(lengths.sum())
-    cols = np.repeat(np.arange(positions.size), lengths)
-    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    rows = np.repeat(lo, lengths) + offsets
+    rows, cols = window_indices(*_peak_windows(grid, positions, half_width * fwhm))
     values = pseudo_voigt(grid[rows] - positions[cols], fwhm, eta)
     return sp.csr_matrix((values, (rows, cols)), shape=(grid.size, positions.size))
+
+
+def truncated_profile(grid: np.ndarray, positions: np.ndarray, intensities: np.ndarray, fwhm: float, eta: float,
+                      half_width: float = PROFILE_HALF_WIDTH_FWHM) -> np.ndarray:
+    """``profile_matrix(grid, positions, …) @ intensities`` without building the matrix: peaks are taken in chunks
+    (:func:`~ti10cu2_lib.structure.pxrd.chunks`), so memory stays bounded whatever the peaks and grid points."""
+    positions = np.asarray(positions, dtype=float)
+    intensities = np.asarray(intensities, dtype=float)
+    lo, hi = _peak_windows(grid, positions, half_width * fwhm)
+    out = np.zeros(grid.size)
+    for sl in chunks(positions.size, hi - lo):
+        rows, cols = window_indices(lo[sl], hi[sl])
+        values = pseudo_voigt(grid[rows] - positions[sl][cols], fwhm, eta) * intensities[sl][cols]
+        out += np.bincount(rows, weights=values, minlength=grid.size)
+    return out
+
+
+def _check_profile_pairs(grid: np.ndarray, positions: np.ndarray, fwhm: float) -> None:
+    """:class:`InputError` when one calculated profile needs more than :data:`MAX_PROFILE_PAIRS` (peak, point) pairs."""
+    lo, hi = _peak_windows(grid, positions, PROFILE_HALF_WIDTH_FWHM * fwhm)
+    pairs = int((hi - lo).sum())
+    if pairs > MAX_PROFILE_PAIRS:
+        raise InputError(f"{positions.size:,} calculated lines need {pairs:.2g} profile values (measured points within "
+                         f"±{PROFILE_HALF_WIDTH_FWHM:g} FWHM) per evaluation, more than the {MAX_PROFILE_PAIRS:.2g} a "
+                         "comparison accepts (pxrd_compare.MAX_PROFILE_PAIRS)",
+                         fix="rebin the measured pattern to a step of about FWHM/10, or cut it to a narrower 2θ range")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -132,12 +164,9 @@ class _Model:
             fam.append(family)
         return np.concatenate(pos), np.concatenate(inten), np.concatenate(lab), np.concatenate(fam)
 
-    def solve(self, zero: float, r: float, matrix: sp.csr_matrix | None = None
-              ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, float]:
+    def solve(self, zero: float, r: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, float]:
         pos, inten, _, _ = self.sticks(zero, r)
-        if matrix is None:
-            matrix = profile_matrix(self.x, pos, self.fwhm, self.eta)
-        return self.solve_calc(matrix @ inten)
+        return self.solve_calc(truncated_profile(self.x, pos, inten, self.fwhm, self.eta))
 
     def solve_calc(self, calc: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, float]:
         """Scale and background for a given unscaled calculated profile on ``x``."""
@@ -156,7 +185,7 @@ def _refine_zero(model: _Model, r: float, zero_range: float) -> float:
     fine_step = min(model.fwhm / 25.0, float(np.median(np.diff(model.x))))
     fine = np.arange(model.x[0] - zero_range - fine_step, model.x[-1] + zero_range + 2 * fine_step, fine_step)
     pos, inten, _, _ = model.sticks(0.0, r)
-    calc0 = profile_matrix(fine, pos, model.fwhm, model.eta) @ inten
+    calc0 = truncated_profile(fine, pos, inten, model.fwhm, model.eta)
     scores = [model.solve_calc(np.interp(model.x - z, fine, calc0))[4] for z in grid]
     best = float(grid[int(np.argmin(scores))])
     lo, hi = max(-zero_range, best - step), min(zero_range, best + step)
@@ -166,9 +195,7 @@ def _refine_zero(model: _Model, r: float, zero_range: float) -> float:
 
 
 def _refine_r(model: _Model, zero: float, bounds: tuple[float, float]) -> float:
-    pos, _, _, _ = model.sticks(zero, 1.0)
-    matrix = profile_matrix(model.x, pos, model.fwhm, model.eta)  # positions do not depend on r
-    res = minimize_scalar(lambda r: model.solve(zero, r, matrix)[4], bounds=bounds, method="bounded",
+    res = minimize_scalar(lambda r: model.solve(zero, r)[4], bounds=bounds, method="bounded",
                           options={"xatol": 1e-4})
     return float(res.x)
 
@@ -233,6 +260,7 @@ def compare_pattern(crystal: Crystal, observed: PowderPattern, *, wavelength: fl
     t = (2 * x - (x[0] + x[-1])) / (x[-1] - x[0])
     basis = chebyshev.chebvander(t, background_degree)
     model = _Model(x, y, np.sqrt(w), basis, lines, refl, fwhm, eta, po_hkl)
+    _check_profile_pairs(x, model.sticks(0.0, 1.0)[0], fwhm)
 
     zero, r = float(zero_shift), float(po_r)
     if refine_zero:
