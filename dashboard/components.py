@@ -265,6 +265,15 @@ def figure(fig: Any, state: DashboardState) -> pn.pane.HoloViews:
                              min_width=figures.MIN_WIDTH, min_height=figures.HEIGHT)
 
 
+def result_figure(state: DashboardState, form: str, kind: str, result: str, draw: Callable[..., Any],
+                  **options: Any) -> Any:
+    """``draw(dataset, result, **options)`` for ``form``'s dataset of ``kind`` and its analysis result (the
+    :class:`FormAnalysis` attribute ``result``); None when either is missing."""
+    analysis = state.analyses[form]
+    dataset, found = analysis.datasets.get(kind), getattr(analysis, result)
+    return draw(dataset, found, **options) if dataset is not None and found is not None else None
+
+
 def paired_figure(form: str, make: Callable[[str], Any]) -> Any:
     """``make(form)`` with the axis limits it shares with the other form's figure (``make`` returns None where a
     form has no data), so side-by-side panels compare at a glance; None when ``form`` has none."""

@@ -26,6 +26,7 @@ from .tabs import (
     band_structure,
     claims,
     co2_photocurrent,
+    composition,
     conductivity,
     data_uploads,
     optical,
@@ -40,8 +41,8 @@ TIMING = os.environ.get("TI10CU2_TIMING") == "1"
 TITLE = "ti10cu2 — {Ti10Cu2} supercrystals (Meng et al., Inorg. Chem. Front. 2023, 10, 5694)"
 EXTENSIONS = ("tabulator", "filedropper")
 #: the tabs in page order; each module has ``TITLE`` (the tab's label) and ``build(state, ctx)``
-TABS: tuple[ModuleType, ...] = (overview, structure, supercrystal, pxrd, optical, band_structure, conductivity,
-                                co2_photocurrent, claims, data_uploads)
+TABS: tuple[ModuleType, ...] = (overview, composition, structure, supercrystal, pxrd, optical, band_structure,
+                                conductivity, co2_photocurrent, claims, data_uploads)
 
 
 def tabs(state: DashboardState, ctx: Context) -> pn.Tabs:

@@ -218,7 +218,7 @@ def test_layout_builds_every_tab_without_a_display_error(state, static):
     alerts = [str(a.object) for a in layout.select(pn.pane.Alert)]
     assert not [a for a in alerts if "could not display" in a], alerts
     roles = [role for role, _ in ctx.form_holders]
-    assert roles.count("sp") == roles.count("cs") == 8  # eight tabs follow the toggle
+    assert roles.count("sp") == roles.count("cs") == 9  # nine tabs follow the toggle
     # the static page also carries the overlaid views (Optical, Band structure, Conductivity, CO2)
     assert roles.count("overlay") == (4 if static else 0)
     if static:
@@ -228,9 +228,9 @@ def test_layout_builds_every_tab_without_a_display_error(state, static):
 def test_one_module_per_tab_in_page_order():
     from dashboard.layout import TABS
 
-    assert [tab.TITLE for tab in TABS] == ["Overview", "Structure", "Supercrystal", "PXRD", "Optical",
-                                         "Band structure", "Conductivity", "CO2 & photocurrent", "Claims",
-                                         "Data & uploads"]
+    assert [tab.TITLE for tab in TABS] == ["Overview", "Composition, IR & TGA", "Structure", "Supercrystal", "PXRD",
+                                         "Optical", "Band structure", "Conductivity", "CO2 & photocurrent",
+                                         "Claims", "Data & uploads"]
     assert all(callable(tab.build) for tab in TABS)
 
 
@@ -370,3 +370,26 @@ def test_async_uploads_do_the_heavy_part_on_a_worker_thread(state, monkeypatch):
     assert not asyncio.run(state.upload_async("cs", "iv", "bad.csv", "time_s,signal\n0,1\n1,2\n",
                                               length_mm=0.5, area_mm2=0.01))
     assert state.message.startswith("bad.csv") and state.message_level == "error"
+
+
+def test_uploaded_ir_and_tga_are_analysed_on_their_own_tab(state):
+    """An IR or TGA upload (no defaults: the article gives no numbers) is analysed and shown, not just stored."""
+    from dashboard.tabs import composition
+    from tests.test_ir import spectrum
+    from tests.test_tga import solvated_sp_curve
+
+    tga, solvent, _, residue = solvated_sp_curve(methanols=3.0, noise=0.0, seed=0)
+    ir = spectrum(1560.0, 1420.0)
+    assert state.upload("sp", "tga", "tga.csv", tga.frame.to_csv(index=False))
+    assert state.upload("sp", "ir", "ir.csv", ir.frame.to_csv(index=False))
+    a = state.analyses["sp"]
+    assert a.tga.residue_percent == pytest.approx(residue, abs=0.05)
+    assert a.ir.delta_nu_cm1 == pytest.approx(140, abs=2)
+    texts = []
+    for section in (composition.ir_section, composition.tga_section):
+        for obj in section(state, "sp", Context()):
+            texts += [str(p.object) for p in pn.panel(obj).select(pn.pane.HTML)]
+    assert any('data-key="ir_delta_nu"' in t for t in texts)
+    assert any("10 TiO2 + 2 CuO" in t or "TiO2" in t for t in texts)
+    # cs has no file: its sections say how to get one, with the article's figure numbers
+    assert "Fig. S15" in str(composition.ir_section(state, "cs", Context())[-1].object)

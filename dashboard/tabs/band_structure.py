@@ -20,6 +20,7 @@ from ..components import (
     paired_figure,
     problem_of,
     reported_html,
+    result_figure,
     table,
     value_html,
 )
@@ -34,11 +35,8 @@ def bands_key(state: DashboardState, form: str) -> tuple:
 
 
 def mott_schottky_plot(state: DashboardState, form: str, *, by_form: bool = False) -> Any:
-    a = state.analyses[form]
-    ds = a.datasets.get("mott_schottky")
-    if ds is None or a.mott_schottky is None:
-        return None
-    return figures.mott_schottky_figure(ds, a.mott_schottky, by_form=by_form)
+    return result_figure(state, form, "mott_schottky", "mott_schottky", figures.mott_schottky_figure,
+                         by_form=by_form)
 
 
 def overlay(state: DashboardState, ctx: Context) -> list:

@@ -21,6 +21,7 @@ from ..components import (
     paired_figure,
     problem_of,
     reported_html,
+    result_figure,
     table,
     value_html,
 )
@@ -31,9 +32,7 @@ TITLE = "CO2 & photocurrent"
 
 
 def co2_plot(state: DashboardState, form: str) -> Any:
-    a = state.analyses[form]
-    ds = a.datasets.get("co2_timecourse")
-    return figures.co2_figure(ds, a.co2) if ds is not None and a.co2 is not None else None
+    return result_figure(state, form, "co2_timecourse", "co2", figures.co2_figure)
 
 
 def overlay(state: DashboardState, ctx: Context) -> list:

@@ -21,6 +21,7 @@ from ..components import (
     paired_figure,
     problem_of,
     reported_html,
+    result_figure,
     table,
     value_html,
 )
@@ -39,9 +40,7 @@ RATIO_NOTE = ("σ = G·L/A: the current through a crystal depends on its shape, 
 
 
 def jv_plot(state: DashboardState, form: str) -> Any:
-    a = state.analyses[form]
-    ds = a.datasets.get("iv")
-    return figures.current_density_figure(ds, a.conductivity) if ds is not None and a.conductivity else None
+    return result_figure(state, form, "iv", "conductivity", figures.current_density_figure)
 
 
 def overlay(state: DashboardState, ctx: Context) -> list:

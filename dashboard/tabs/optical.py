@@ -23,6 +23,7 @@ from ..components import (
     paired_figure,
     problem_of,
     reported_html,
+    result_figure,
     table,
     value_html,
 )
@@ -38,15 +39,11 @@ def tauc_key(state: DashboardState, form: str) -> tuple:
 
 
 def uvvis_plot(state: DashboardState, form: str) -> Any:
-    a = state.analyses[form]
-    ds = a.datasets.get("uvvis_solution")
-    return figures.uvvis_figure(ds, a.uvvis) if ds is not None and a.uvvis is not None else None
+    return result_figure(state, form, "uvvis_solution", "uvvis", figures.uvvis_figure)
 
 
 def tauc_plot(state: DashboardState, form: str) -> Any:
-    a = state.analyses[form]
-    ds = a.datasets.get("drs")
-    return figures.tauc_figure(ds, a.tauc) if ds is not None and a.tauc is not None else None
+    return result_figure(state, form, "drs", "tauc", figures.tauc_figure)
 
 
 def overlay(state: DashboardState, ctx: Context) -> list:

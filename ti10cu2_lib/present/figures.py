@@ -15,10 +15,12 @@ import numpy as np
 
 from ti10cu2_lib.analysis.band_edges import REDOX_COUPLES, BandEdges
 from ti10cu2_lib.analysis.conductivity import ConductivityResult
+from ti10cu2_lib.analysis.ir import IRResult
 from ti10cu2_lib.analysis.mott_schottky import MottSchottkyResult, inverse_square_capacitance
 from ti10cu2_lib.analysis.photocatalysis import CO2ReductionResult
 from ti10cu2_lib.analysis.photocurrent import PhotocurrentResult
 from ti10cu2_lib.analysis.tauc import TaucResult, absorption_spectrum, tauc_ordinate
+from ti10cu2_lib.analysis.tga import TGAResult
 from ti10cu2_lib.analysis.uvvis import UVVisResult
 from ti10cu2_lib.core.provenance import Origin
 from ti10cu2_lib.data.kinds import Dataset
@@ -250,6 +252,36 @@ def photocurrent_figure(dataset: Dataset, result: PhotocurrentResult | None = No
                    for e in result.edges]
     origin = result.origin if result is not None else dataset.origin
     return hv.Overlay(layers).opts(title=_title("Transient photocurrent", dataset.form, origin), **_COMMON)
+
+
+def ir_figure(dataset: Dataset, result: IRResult) -> hv.Overlay:
+    """IR spectrum (wavenumber decreasing to the right, as usual) with the carboxylate bands νas/νs marked."""
+    frame = dataset.frame
+    column = "transmittance_percent" if "transmittance_percent" in frame else "absorbance"
+    ylabel = "transmittance (%)" if column == "transmittance_percent" else "absorbance"
+    layers = [hv.Curve((frame["wavenumber_cm1"], frame[column]), "wavenumber (cm⁻¹)", ylabel).opts(
+        color=_color(dataset.form))]
+    for name, nu in (("νas(COO⁻)", result.nu_as_coo_cm1), ("νs(COO⁻)", result.nu_s_coo_cm1)):
+        if nu is not None:
+            layers += [hv.VLine(nu).opts(color="grey", line_dash="dashed"),
+                       hv.Text(nu, float(frame[column].max()), f"{name} {nu:.0f}", fontsize=9)]
+    return hv.Overlay(layers).opts(title=_title("IR", dataset.form, result.origin), invert_xaxis=True, **_COMMON)
+
+
+def tga_figure(dataset: Dataset, result: TGAResult) -> hv.Overlay:
+    """Mass (%) vs temperature (°C) with the measured residue and each form's oxide residue (10 TiO2 + 2 CuO)."""
+    frame = dataset.frame
+    dims = ("temperature (°C)", "mass (%)")
+    layers = [hv.Curve((frame["temperature_C"], frame["mass_percent"]), *dims, label="measured").opts(
+        color=_color(dataset.form)),
+        hv.HLine(result.residue_percent).opts(color="black", line_dash="dashed")]
+    for c in result.comparisons:
+        layers.append(hv.HLine(c.theoretical_residue_percent).opts(color=_color(c.form), line_dash="dotted"))
+        layers.append(hv.Text(float(frame["temperature_C"].min()), c.theoretical_residue_percent,
+                              f" {c.residue_oxides} from the {c.form} formula: {c.theoretical_residue_percent:.1f} %",
+                              halign="left", valign="bottom", fontsize=8))
+    return hv.Overlay(layers).opts(title=_title("TGA", dataset.form, result.origin), legend_position="top_right",
+                                   **_COMMON)
 
 
 def wavelength_to_energy(wavelength_nm: np.ndarray) -> np.ndarray:

@@ -16,12 +16,12 @@ import numpy as np
 from ti10cu2_lib.analysis.band_edges import BandEdges, band_edges
 from ti10cu2_lib.analysis.composition import CompositionResult, composition_of
 from ti10cu2_lib.analysis.conductivity import ConductivityResult, analyse_iv
-from ti10cu2_lib.analysis.ir import analyse_ir
+from ti10cu2_lib.analysis.ir import IRResult, analyse_ir
 from ti10cu2_lib.analysis.mott_schottky import MottSchottkyResult, analyse_mott_schottky
 from ti10cu2_lib.analysis.photocatalysis import CO2ReductionResult, analyse_co2_timecourse
 from ti10cu2_lib.analysis.photocurrent import PhotocurrentResult, analyse_photocurrent
 from ti10cu2_lib.analysis.tauc import TaucResult, analyse_tauc
-from ti10cu2_lib.analysis.tga import analyse_tga
+from ti10cu2_lib.analysis.tga import TGAResult, analyse_tga
 from ti10cu2_lib.analysis.uvvis import UVVisResult, analyse_uvvis
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.data import datasets
@@ -30,7 +30,8 @@ from ti10cu2_lib.data.registry import Registry, default_registry
 from ti10cu2_lib.structure.cif import load_cif
 from ti10cu2_lib.structure.reported_geometry import StructuralNumbers, structural_numbers
 
-PROPERTY_KINDS = ("uvvis_solution", "drs", "mott_schottky", "iv", "iv_blank", "co2_timecourse", "photocurrent")
+PROPERTY_KINDS = ("uvvis_solution", "drs", "mott_schottky", "iv", "iv_blank", "co2_timecourse", "photocurrent", "ir",
+                  "tga")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class FormAnalysis:
     conductivity: ConductivityResult | None = None
     co2: CO2ReductionResult | None = None
     photocurrent: PhotocurrentResult | None = None
+    ir: IRResult | None = None
+    tga: TGAResult | None = None
     structure: StructuralNumbers | None = None
     problems: Mapping[str, str] = field(default_factory=dict)
 
@@ -96,6 +99,8 @@ def analyse_form(form: str, data: Mapping[str, Dataset] | None = None, *, tauc: 
     attempt("conductivity", "iv", lambda d: analyse_iv(d, blank=data.get("iv_blank")))
     attempt("co2", "co2_timecourse", analyse_co2_timecourse)
     attempt("photocurrent", "photocurrent", analyse_photocurrent)
+    attempt("ir", "ir", analyse_ir)
+    attempt("tga", "tga", lambda d: tga_for_form(d, form, registry))
     ms, gap = results.get("mott_schottky"), results.get("tauc")
     if ms is not None and gap is not None:
         results["bands"] = band_edges(ms.flat_band_V_vs_NHE, gap.band_gap_eV, flat_band_origin=ms.origin,
@@ -113,10 +118,12 @@ def analyse_form(form: str, data: Mapping[str, Dataset] | None = None, *, tauc: 
                         problems=problems, **results)
 
 
-def _check_tga(dataset: Dataset) -> object:
-    registry = default_registry()
-    forms = [dataset.form] if dataset.form else ["sp", "cs"]
-    return analyse_tga(dataset, {form: composition_of(form, registry) for form in forms},
+def tga_for_form(dataset: Dataset, form: str | None, registry: Registry | None = None) -> TGAResult:
+    """The TGA analysis of ``dataset`` against the printed formula of ``form`` (both forms when None): residue vs
+    the oxides of complete combustion, mass lost up to the article's solvent-loss temperature."""
+    registry = registry or default_registry()
+    forms = [form] if form else ["sp", "cs"]
+    return analyse_tga(dataset, {f: composition_of(f, registry) for f in forms},
                        solvent_loss_end_C=registry.value("tga_solvent_loss_end"))
 
 
@@ -130,7 +137,7 @@ KIND_CHECKS: dict[str, Callable[[Dataset], object]] = {
     "co2_timecourse": analyse_co2_timecourse,
     "photocurrent": analyse_photocurrent,
     "ir": analyse_ir,
-    "tga": _check_tga,
+    "tga": lambda d: tga_for_form(d, d.form),
 }
 
 
