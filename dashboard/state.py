@@ -44,6 +44,7 @@ from ti10cu2_lib.structure.pxrd_compare import PxrdComparison, compare_pattern
 from ti10cu2_lib.structure.recognition import FormMatch, expected_form
 from ti10cu2_lib.structure.report import Anatomy, anatomy
 from ti10cu2_lib.structure.reported_geometry import StructuralNumbers, structural_numbers
+from ti10cu2_lib.structure.schematic import DEMO_FOR_FORM
 
 FORMS = ("sp", "cs")
 #: what the global toggle can show → the forms shown
@@ -64,9 +65,8 @@ TRANSITIONS = ("direct", "indirect")
 REPO = Path(__file__).resolve().parents[1]
 #: public-domain COD CIFs shipped for the structure demo (data/demo/README.md says what each is and where it is from)
 DEMO_DIR = REPO / "data" / "demo"
-#: the demo each form shows by default (state.demo == DEMO_AUTO): a 0D cluster crystal for sp (a titanium–oxo
-#: cluster, closest in kind to the article's), a 1D chain of units with two links each for cs
-DEMO_FOR_FORM = {"sp": "COD_7050234_Ti4_alkoxide.cif", "cs": "COD_1518798_Ru2Co_cyanide_chain.cif"}
+#: the demo each form shows by default (state.demo == DEMO_AUTO; ti10cu2_lib.structure.schematic.DEMO_FOR_FORM): a
+#: 0D cluster crystal for sp (a titanium–oxo cluster, closest in kind to the article's), a 1D chain for cs
 DEMO_KIND = {"COD_7050234_Ti4_alkoxide.cif": "0D cluster crystal",
              "COD_1518798_Ru2Co_cyanide_chain.cif": "1D chains of linked units",
              "COD_1501469_Cu_carboxyphenylazo_barbiturate.cif": "0D Cu(II) complex"}
@@ -339,7 +339,12 @@ def prepare_upload(form: str, kind: str, filename: str, data: bytes | str, *, le
     if kind not in KINDS:
         raise Refused(f"{name}: unknown data kind '{kind}'. Fix: choose one of {', '.join(KINDS)}.")
     raw = _accepted_bytes(name, form, data)
-    metadata = _measurement_metadata(name, kind, length_mm, area_mm2, reference_electrode, pH)
+    problems: list[str] = []  # every problem of the file at once: missing dimensions and a bad header together
+    try:
+        metadata = _measurement_metadata(name, kind, length_mm, area_mm2, reference_electrode, pH)
+    except Refused as refused:
+        problems.append(str(refused))
+        metadata = {}
     units = {"x": x_unit} if x_unit in ("nm", "eV") else None
     with tempfile.TemporaryDirectory(prefix="ti10cu2-upload-") as tmp:
         path = Path(tmp) / name
@@ -350,9 +355,12 @@ def prepare_upload(form: str, kind: str, filename: str, data: bytes | str, *, le
             dataset = read_dataset(path, kind, form=form, units=units,
                                    y_kind=y_kind if y_kind in ("reflectance", "absorbance") else None,
                                    metadata=metadata, origin=Origin(Provenance.USER, f"user file {name}"))
-            check_dataset(dataset, path)  # used only when its analysis runs cleanly, as `ti10cu2 data add`
+            if not problems:
+                check_dataset(dataset, path)  # used only when its analysis runs cleanly, as `ti10cu2 data add`
         except Exception as exc:  # InputError: the file's fault; anything else: ours, said as such
-            raise Refused(_one_line(exc, path, name)) from None
+            problems.append(_one_line(exc, path, name))
+    if problems:
+        raise Refused(" — and ".join(problems))
     return Upload(form, kind, name, len(raw), dataset)
 
 

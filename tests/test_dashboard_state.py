@@ -393,3 +393,12 @@ def test_uploaded_ir_and_tga_are_analysed_on_their_own_tab(state):
     assert any("10 TiO2 + 2 CuO" in t or "TiO2" in t for t in texts)
     # cs has no file: its sections say how to get one, with the article's figure numbers
     assert "Fig. S15" in str(composition.ir_section(state, "cs", Context())[-1].object)
+
+
+def test_usual_column_names_are_read_and_every_problem_is_said_at_once(state):
+    """An I–V exported with potential_V / I_A is read; a file with no dimensions *and* a bad header gets both
+    problems in one message."""
+    good = "potential_V,I_A\n" + "".join(f"{v / 10:.2f},{v * 1e-13:.3e}\n" for v in range(-5, 6))
+    assert state.upload("cs", "iv", "exported.csv", good, length_mm=0.5, area_mm2=0.01), state.message
+    assert not state.upload("cs", "iv", "bad.csv", "time_s,signal\n0,1\n1,2\n")
+    assert "length between the contacts" in state.message and "no voltage column" in state.message

@@ -61,7 +61,8 @@ _ALIASES = {
     "reflectance": ("reflectance", "r", "refl"),
     "transmittance": ("transmittance", "t", "trans"),
     "potential": ("potential", "e", "bias", "applied_potential"),
-    "voltage": ("voltage", "v", "bias", "u"),
+    # an I–V sweep's voltage is often exported as a potential: potential_V, E_V, bias_V, applied_potential_V
+    "voltage": ("voltage", "v", "bias", "u", "potential", "e", "applied_potential", "applied_voltage"),
     "current": ("current", "i"),
     "capacitance": ("capacitance", "c", "cap"),
     "frequency": ("frequency", "freq", "f"),
