@@ -31,6 +31,7 @@ from IPython.display import display
 
 from ti10cu2_lib.analysis.composition import composition, composition_of, parse_formula  # noqa: F401 (Try it)
 from ti10cu2_lib.analysis.tga import analyse_tga
+from ti10cu2_lib.core.paths import example_file
 from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
@@ -152,9 +153,10 @@ for form in FORMS:
 # repeat unit plus two methanol molecules.
 
 # %%
-MY_TGA = None  # e.g. "my_tga_sp.csv"
-if MY_TGA:
-    tga = analyse_tga(read_dataset(MY_TGA, "tga", form="sp"), comps)
-    display(p.value_md("residue", tga.residue_percent, "%", origin=tga.origin, fmt="{:.2f}"))
-else:
-    print("No TGA file given (the article publishes none); set MY_TGA to try the analysis.")
+# the classroom example (synthetic: sp holding 2 CH3OH per cluster) until you set your own file
+MY_TGA = example_file("tga_sp_2MeOH.csv")  # or e.g. "my_tga_sp.csv"
+tga = analyse_tga(read_dataset(MY_TGA, "tga", form="sp"), comps)
+display(p.value_md("residue", tga.residue_percent, "%", origin=tga.origin, fmt="{:.2f}"))
+display(p.results_table([p.Row(f"CH3OH per cluster lost below {tga.solvent_loss_end_C:g} °C ({c.form} formula)",
+                               c.loss_below_solvent_end_methanol_equivalents, "", tga.origin)
+                         for c in tga.comparisons], fmt="{:.1f}"))

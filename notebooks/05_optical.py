@@ -36,6 +36,7 @@ from IPython.display import display
 
 from ti10cu2_lib.analysis.tauc import analyse_tauc
 from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.paths import example_file
 from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
@@ -193,10 +194,8 @@ pn.Column(pn.Row(form_w, transition_w, method_w), window_w,
 #    *not reproduced* instead of *consistent by construction*).
 
 # %%
-MY_DRS = None  # e.g. "my_drs_sp.csv"
-if MY_DRS:
-    mine = analyse_tauc(read_dataset(MY_DRS, "drs", form="sp"))
-    display(p.value_md("Eg (your file)", mine.band_gap_eV, "eV", origin=mine.origin,
-                       uncertainty=mine.band_gap_uncertainty_eV, fmt="{:.3f}"))
-else:
-    print("No file given; set MY_DRS to analyse your own diffuse-reflectance spectrum.")
+# the classroom example (synthetic, reflectance in %) until you set your own file
+MY_DRS = example_file("drs_sp_percent.csv")  # or e.g. "my_drs_sp.csv"
+mine = analyse_tauc(read_dataset(MY_DRS, "drs", form="sp"))
+display(p.value_md("Eg (this file)", mine.band_gap_eV, "eV", origin=mine.origin,
+                   uncertainty=mine.band_gap_uncertainty_eV, fmt="{:.3f}"))

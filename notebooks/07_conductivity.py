@@ -31,6 +31,7 @@ from IPython.display import display
 
 from ti10cu2_lib.analysis.conductivity import analyse_iv
 from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.paths import example_file
 from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures as figs
@@ -169,10 +170,8 @@ pn.Column(pn.Row(form_w), length_w, area_w, pn.bind(sigma_view, form_w, length_w
 #    upper bound, not a value.
 
 # %%
-MY_IV = None  # e.g. "my_iv_cs.csv"
-if MY_IV:
-    mine = analyse_iv(read_dataset(MY_IV, "iv", form="cs"), length_mm=0.5, area_mm2=0.01)
-    display(p.value_md("σ (your file)", mine.conductivity_S_per_m, "S/m", origin=mine.origin,
-                       uncertainty=mine.conductivity_uncertainty_S_per_m, fmt="{:.3g}"))
-else:
-    print("No file given; set MY_IV (and its dimensions) to analyse your own I–V sweep.")
+# the classroom example (synthetic; columns potential_V, current_fA) until you set your own file and dimensions
+MY_IV, LENGTH_MM, AREA_MM2 = example_file("iv_cs_potential_fA.csv"), 0.6, 0.0144  # or your file, L and A
+mine = analyse_iv(read_dataset(MY_IV, "iv", form="cs"), length_mm=LENGTH_MM, area_mm2=AREA_MM2)
+display(p.value_md("σ (this file)", mine.conductivity_S_per_m, "S/m", origin=mine.origin,
+                   uncertainty=mine.conductivity_uncertainty_S_per_m, fmt="{:.3g}"))

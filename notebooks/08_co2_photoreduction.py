@@ -28,6 +28,7 @@ import panel as pn
 from IPython.display import display
 
 from ti10cu2_lib.analysis.photocatalysis import ELECTRONS_PER_MOLECULE, analyse_co2_timecourse
+from ti10cu2_lib.core.paths import example_file
 from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
@@ -153,10 +154,8 @@ pn.Column(pn.Row(form_w, origin_w), pn.bind(co2_view, form_w, origin_w))
 #    an induction period they do not.
 
 # %%
-MY_CO2 = None  # e.g. "my_gc_cs.csv"
-if MY_CO2:
-    mine = analyse_co2_timecourse(read_dataset(MY_CO2, "co2_timecourse", form="cs"))
-    display(p.results_table([p.Row(f"{k}: rate", r.rate_umol_per_g_h, "µmol g⁻¹ h⁻¹", mine.origin,
-                                   uncertainty=r.rate_uncertainty_umol_per_g_h) for k, r in mine.products.items()]))
-else:
-    print("No file given; set MY_CO2 to analyse your own time course.")
+# the classroom example (synthetic, with an invented H2) until you set your own file
+MY_CO2 = example_file("co2_cs_with_H2.csv")  # or e.g. "my_gc_cs.csv"
+mine = analyse_co2_timecourse(read_dataset(MY_CO2, "co2_timecourse", form="cs"))
+display(p.results_table([p.Row(f"{k}: rate", r.rate_umol_per_g_h, "µmol g⁻¹ h⁻¹", mine.origin,
+                               uncertainty=r.rate_uncertainty_umol_per_g_h) for k, r in mine.products.items()]))

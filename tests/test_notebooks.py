@@ -142,3 +142,15 @@ def test_widgets_respond_in_jupyterlab(tmp_path, monkeypatch):
             page.wait_for_timeout(500)
             viewer.first.screenshot(path=str(ARTIFACTS / "notebook02-viewer.png"))
         guard.assert_clean()
+
+
+def test_try_it_cells_run_on_the_shipped_examples():
+    """Every 'Try it' input defaults to a shipped classroom example (so the cell does something visible without a
+    file of one's own); executing the notebooks (above) then runs those cells on them."""
+    import re
+
+    for twin in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.py")):
+        text = twin.read_text(encoding="utf-8")
+        assert "No file given" not in text, twin.name
+        for line in re.findall(r"^MY_[A-Z0-9_]+.*=.*$", text, flags=re.MULTILINE):
+            assert "example_file(" in line, f"{twin.name}: {line}"

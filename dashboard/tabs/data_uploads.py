@@ -6,7 +6,9 @@ from typing import Any
 
 import panel as pn
 
+from ti10cu2_lib.core.paths import EXAMPLES_DIR
 from ti10cu2_lib.data.kinds import KINDS
+from ti10cu2_lib.forward.examples import EXAMPLES
 
 from ..components import Context, bundle_json, download, handle_drop, message_pane, note, table
 from ..panels import DEPENDENCIES, SharedPanel
@@ -122,6 +124,21 @@ def remove_panel(state: DashboardState) -> pn.viewable.Viewable:
     return pn.Row(select, button)
 
 
+def examples_panel(ctx: Context) -> pn.viewable.Viewable:
+    """Downloads of the classroom example files (synthetic, labelled), each with what it is and how to upload it."""
+    rows = []
+    for e in EXAMPLES:
+        path = EXAMPLES_DIR / e.filename
+        if path.is_file():
+            how = ", ".join(f"{k} = {v}" for k, v in e.options.items())
+            rows.append(pn.Row(download(ctx, e.filename, path.read_bytes, f"⬇ {e.filename}"),
+                               pn.pane.Markdown(f"{e.form}, *{e.kind}*{' (' + how + ')' if how else ''}: {e.what}",
+                                                sizing_mode="stretch_width"), sizing_mode="stretch_width"))
+    return pn.Card(pn.pane.Markdown("Synthetic files for trying every upload (**not measured**; each says so in "
+                                    "its first line). Download one, choose its form and kind above, drop it."),
+                   *rows, title="Classroom examples", collapsed=True, sizing_mode="stretch_width")
+
+
 def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
     parts: list[Any] = []
     if ctx.static:
@@ -129,6 +146,7 @@ def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
                           "embedded datasets."))
     else:
         parts.append(upload_panel(state, ctx))
+        parts.append(examples_panel(ctx))
     parts.append(pn.pane.Markdown("### Data in use (this session)", margin=(0, 10)))
     parts.append(SharedPanel(state, ctx, lambda s: (s.analyses["sp"], s.analyses["cs"], s.structures["sp"],
                                                     s.structures["cs"], s.patterns.get("sp"), s.patterns.get("cs")),

@@ -57,6 +57,21 @@ def _data_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_examples(args: argparse.Namespace) -> int:
+    from ti10cu2_lib.forward.examples import EXAMPLES, write_examples
+
+    paths = write_examples(args.out) if args.out else write_examples()
+    rows = [{"file": str(path), "form": e.form, "kind": e.kind, "upload options": e.options or ""}
+            for path, e in zip(paths, EXAMPLES, strict=True)]
+    if args.json:
+        return emit(args, {"examples": rows})
+    print(f"wrote {len(paths)} example files (synthetic, for teaching: NOT measured)")
+    from ti10cu2_lib.commands.common import format_table
+
+    print(format_table(rows))
+    return 0
+
+
 def _data_reconstruct(args: argparse.Namespace) -> int:
     entries = reconstruct_all(seed=args.seed)
     rows = [{"form": e["form"], "kind": e["kind"], "provenance": e["provenance"], "file": e["file"]}
@@ -96,6 +111,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("form", choices=datasets.FORMS)
     p.add_argument("kind", choices=list(datasets.KINDS))
     p.set_defaults(func=_data_remove)
+
+    p = sub.add_parser("examples", help="write the classroom example files (synthetic, labelled) to data/examples/")
+    p.add_argument("--out", default=None, help="another folder to write them to")
+    add_json_flag(p)
+    p.set_defaults(func=_data_examples)
 
     p = sub.add_parser("reconstruct", help="regenerate the embedded reconstructed defaults (seeded)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
