@@ -1,6 +1,6 @@
 """Reference electrodes: converting potentials to and from V vs NHE.
 
-Potentials of the reference electrodes vs NHE at 25 °C (DESIGN.md conventions; the usual table values, e.g.
+Potentials of the reference electrodes vs NHE at 25 °C (the usual table values, e.g.
 Bard & Faulkner, *Electrochemical Methods*, 2nd ed., 2001):
 
 - Ag/AgCl in saturated KCl: +0.197 V
