@@ -47,6 +47,7 @@ class NotebookResult:
     html: str | None  # file name under notebooks/, when written
     seconds: float = 0.0
     message: str = ""
+    title: str = ""  # the notebook's first heading
 
 
 @dataclass
@@ -181,7 +182,8 @@ def export_notebooks(outdir: Path, notebooks: list[Path], *, execute: bool = Tru
             body, _ = strip_external(body)
             target = outdir / f"{nb_path.stem}.html"
             target.write_text(body, encoding="utf-8")
-            results.append(NotebookResult(nb_path.stem, status, target.name, time.monotonic() - t0, message))
+            results.append(NotebookResult(nb_path.stem, status, target.name, time.monotonic() - t0, message,
+                                          notebook_title(nb)))
     return results
 
 
@@ -201,15 +203,37 @@ def _inline_resources():
                 os.environ[key] = value
 
 
+def notebook_title(nb) -> str:
+    """The first Markdown heading of a notebook (``# 5 · Optical …`` → ``5 · Optical …``), or ""."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return ""
+
+
+INDEX_CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
+             "h1{font-size:1.6rem}table{border-collapse:collapse;width:100%}td,th{padding:.4rem .6rem;"
+             "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}small{color:#666}"
+             "a{color:#1f77b4;text-decoration:none}a:hover{text-decoration:underline}")
+
+
 def _notebook_index(outdir: Path, results: list[NotebookResult], note: str) -> Path:
+    def title_cell(r: NotebookResult) -> str:
+        text = html.escape(r.title or r.name)
+        link = f"<a href={html.escape(r.html)!r}>{text}</a>" if r.html else text
+        return f"{link}<br><small>{html.escape(r.name)}.ipynb</small>"
+
     rows = "".join(
-        f"<tr><td>{f'<a href={html.escape(r.html)!r}>{html.escape(r.name)}</a>' if r.html else html.escape(r.name)}"
-        f"</td><td>{html.escape(r.status)}</td><td>{r.seconds:.0f} s</td><td>{html.escape(r.message)}</td></tr>"
-        for r in results)
-    page = ("<!doctype html><html><head><meta charset='utf-8'><title>ti10cu2 notebooks</title></head><body>"
-            "<h1>ti10cu2 notebooks</h1>"
-            f"<p>{html.escape(note)}</p><p><a href='../index.html'>back to the dashboard</a></p>"
-            "<table border='1' cellpadding='4'><tr><th>notebook</th><th>status</th><th>time</th><th>note</th></tr>"
+        f"<tr><td>{title_cell(r)}</td><td>{html.escape(r.status)}</td><td>{r.seconds:.0f} s</td>"
+        f"<td>{html.escape(r.message)}</td></tr>" for r in results)
+    page = ("<!doctype html><html><head><meta charset='utf-8'><title>ti10cu2 — the notebooks</title>"
+            f"<style>{INDEX_CSS}</style></head><body>"
+            "<h1>The notebooks, in reading order</h1><p>Executable supplement to Meng et al., <i>Inorg. Chem. "
+            "Front.</i> 2023, <b>10</b>, 5694 (doi:10.1039/d3qi01334k).</p>"
+            f"<p>{html.escape(note)}</p><p><a href='../index.html'>← back to the dashboard</a></p>"
+            "<table><tr><th>notebook</th><th>status</th><th>time</th><th>note</th></tr>"
             f"{rows}</table></body></html>")
     path = outdir / "index.html"
     path.write_text(page, encoding="utf-8")

@@ -31,17 +31,20 @@ from ..state import FORMS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
 TITLE = "Overview"
 
 
-INTRO = f"""
+INTRO = """
 **{{Ti10Cu2}} supercrystals** — executable supplement to L.-C. Meng, Z.-M. Feng, Z.-G. Jiang, C.-H. Zhan,
 *Inorg. Chem. Front.* 2023, **10**, 5694 ([doi:10.1039/d3qi01334k](https://doi.org/10.1039/d3qi01334k)).
 The same {{Ti10Cu2}} cluster crystallises as **(Ti10Cu2)sp** (hard-sphere-like packing) and **(Ti10Cu2)cs**
-(1D chains). The toggle above switches every tab between the forms (or shows both side by side).
+(1D chains). The toggle above switches every tab between the forms, or shows both side by side or overlaid on
+shared axes.
 
 Every number carries a provenance badge — hover it for its source. The authors' raw data are not available:
-unless you upload your own files (tab *Data & uploads*, at most {UPLOAD_LIMIT_TEXT}, this browser session only),
-the analyses run on **reconstructed** data made by our forward models *from the reported numbers*, so agreement
-with the article is by construction, not evidence.
+{data} the analyses run on **reconstructed** data made by our forward models *from the reported numbers*, so
+agreement with the article is by construction, not evidence.
 """
+INTRO_DATA = {False: f"unless you upload your own files (tab *Data & uploads*, at most {UPLOAD_LIMIT_TEXT}, this "
+                     "browser session only),",
+              True: "in this static page (precomputed at export time)"}
 
 
 def analysis_key(state: DashboardState, form: str) -> tuple:
@@ -206,7 +209,7 @@ def legend_pane() -> pn.pane.HTML:
 
 def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
     return pn.Column(
-        pn.pane.Markdown(INTRO, sizing_mode="stretch_width"),
+        pn.pane.Markdown(INTRO.format(data=INTRO_DATA[ctx.static]), sizing_mode="stretch_width"),
         pn.pane.Markdown("### Key numbers of the selected form", margin=(0, 10)),
         FormPanels(state, ctx, [(analysis_key, keynumbers_section)], "key numbers"),
         SharedPanel(state, ctx, lambda s: (s.analyses["sp"], s.analyses["cs"], s.structures["sp"],
