@@ -1,20 +1,102 @@
-"""Shared CLI plumbing: input selection (file or embedded default), JSON/table output, provenance lines."""
+"""Shared CLI plumbing: input selection (file or embedded default), option types, JSON/table output, provenance.
+
+Numeric options use the argparse ``type=`` helpers here (:func:`finite_float`, :func:`positive_float`,
+:func:`non_negative_float`, :func:`positive_int`, :func:`fraction`, or :func:`number_in` for other ranges): NaN,
+inf and out-of-range values are refused by argparse (``error: argument --x: …``, exit status 2) before any work.
+Lists and ranges given as one comma-separated option (:func:`parse_numbers`, :func:`parse_range`) are checked
+when the command runs and refused as a one-line :class:`~ti10cu2_lib.core.errors.InputError`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import math
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.results import to_jsonable
 from ti10cu2_lib.data.kinds import FORMS, KINDS
+from ti10cu2_lib.data.tables import clip
 
 if TYPE_CHECKING:
     from ti10cu2_lib.data.kinds import Dataset
+
+
+# ---------------------------------------------------------------------------------------------------
+# option values
+
+
+def number_in(low: float | None = None, high: float | None = None, *, low_open: bool = False,
+              high_open: bool = False, integer: bool = False) -> Callable[[str], float]:
+    """An argparse ``type=``: a finite number (a whole one with ``integer``) in the range low…high.
+
+    ``None`` leaves a side unbounded; ``low_open``/``high_open`` exclude the bound itself. A bad value raises
+    :class:`argparse.ArgumentTypeError` saying what is wanted, e.g. ``'-5' is not a whole number ≥ 1``.
+    """
+    parts = [f"{'>' if low_open else '≥'} {low:g}" if low is not None else "",
+             f"{'<' if high_open else '≤'} {high:g}" if high is not None else ""]
+    wanted = ("a whole number" if integer else "a finite number") + (
+        " " + " and ".join(p for p in parts if p) if any(parts) else "")
+
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        ok = math.isfinite(value) and (not integer or value == int(value))
+        ok = ok and (low is None or (value > low if low_open else value >= low))
+        ok = ok and (high is None or (value < high if high_open else value <= high))
+        if not ok:
+            raise argparse.ArgumentTypeError(f"'{clip(text, 30)}' is not {wanted}")
+        return int(value) if integer else value
+
+    convert.__name__ = wanted
+    return convert
+
+
+finite_float = number_in()
+positive_float = number_in(0, low_open=True)
+non_negative_float = number_in(0)
+positive_int = number_in(1, integer=True)
+fraction = number_in(0, 1, low_open=True)
+
+
+def parse_numbers(text: str | None, option: str, example: str) -> list[float] | None:
+    """``'20,60,100'`` → ``[20.0, 60.0, 100.0]`` (``None`` stays ``None``); every item a finite number."""
+    if text is None:
+        return None
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        values = [math.nan]
+    if not values or not all(math.isfinite(v) for v in values):
+        raise InputError(f"{option} '{clip(text)}' is not a comma-separated list of finite numbers",
+                         fix=f"write e.g. {option} {example}")
+    return values
+
+
+def parse_range(text: str | None, option: str, example: str, *, positive: bool = False
+                ) -> tuple[float, float] | None:
+    """``'LO,HI'`` → ``(lo, hi)`` with finite lo < hi (and 0 < lo with ``positive``); ``None`` stays ``None``."""
+    if text is None:
+        return None
+    try:
+        lo, hi = (float(p) for p in text.split(","))
+    except ValueError:
+        raise InputError(f"{option} '{clip(text)}' is not two numbers LO,HI", fix=f"write e.g. {option} {example}"
+                         ) from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi and (lo > 0 or not positive)):
+        raise InputError(f"{option} '{clip(text)}' needs {'0 < ' if positive else ''}LO < HI (finite numbers)",
+                         fix=f"write e.g. {option} {example}")
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------------------------------
+# inputs and output
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

@@ -10,22 +10,25 @@ from ti10cu2_lib.analysis.conductivity import analyse_iv
 from ti10cu2_lib.analysis.electrodes import REFERENCES
 from ti10cu2_lib.analysis.mott_schottky import ROOM_TEMPERATURE_K, analyse_mott_schottky
 from ti10cu2_lib.analysis.tauc import TAUC_EXPONENT_N, analyse_tauc
-from ti10cu2_lib.commands.common import add_input_args, add_json_flag, emit, input_dataset, parse_units
+from ti10cu2_lib.commands.common import (
+    add_input_args,
+    add_json_flag,
+    emit,
+    finite_float,
+    input_dataset,
+    number_in,
+    parse_range,
+    parse_units,
+    positive_float,
+)
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data import datasets
 from ti10cu2_lib.data.readers import read_dataset
 
-
-def _window(text: str | None) -> tuple[float, float] | None:
-    if text is None:
-        return None
-    try:
-        lower, upper = (float(part) for part in text.split(","))
-    except ValueError:
-        raise InputError(f"--window '{text}' is not LO,HI", fix="write e.g. --window -0.6,-0.3 (in V vs the "
-                                                                "reference of the potentials)") from None
-    return lower, upper
+#: A relative uncertainty: 0 ≤ u < 1.
+relative_uncertainty = number_in(0, 1, high_open=True)
+_WINDOW_EXAMPLE = "-0.6,-0.3 (in V vs the reference of the potentials)"
 
 
 def _mott_schottky(args: argparse.Namespace) -> int:
@@ -33,7 +36,8 @@ def _mott_schottky(args: argparse.Namespace) -> int:
         raise InputError("the reference electrode of the potentials is not known", path=args.file,
                          fix=f"pass --reference ({'|'.join(REFERENCES)}; RHE also needs --pH)")
     dataset = input_dataset(args)
-    result = analyse_mott_schottky(dataset, reference=args.reference, pH=args.pH, window_V=_window(args.window),
+    window = parse_range(args.window, "--window", _WINDOW_EXAMPLE)
+    result = analyse_mott_schottky(dataset, reference=args.reference, pH=args.pH, window_V=window,
                                    kT_correction=args.kT_correction, temperature_K=args.temperature_K,
                                    permittivity=args.permittivity, area_cm2=args.area_cm2)
     payload = {"form": dataset.form, **result.to_dict()}
@@ -129,18 +133,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ms.add_argument("--reference", default=None,
                     help="reference electrode of the potentials: Ag/AgCl (sat. KCl), SCE, NHE, RHE. Default: "
                          "the dataset's recorded reference without FILE; required with FILE")
-    ms.add_argument("--pH", type=float, default=None, help="electrolyte pH (needed for RHE)")
+    ms.add_argument("--pH", type=finite_float, default=None, help="electrolyte pH (needed for RHE)")
     ms.add_argument("--kT-correction", dest="kT_correction", action="store_true",
                     help="E_fb = intercept − kT/e (n-type) or + kT/e (p-type); off by default, as in the article")
-    ms.add_argument("--temperature-K", dest="temperature_K", type=float, default=ROOM_TEMPERATURE_K,
+    ms.add_argument("--temperature-K", dest="temperature_K", type=positive_float, default=ROOM_TEMPERATURE_K,
                     help="temperature for kT/e (default 298.15 K)")
     ms.add_argument("--window", metavar="LO,HI", default=None,
                     help="manual fit window in V vs the reference of the potentials, e.g. --window -0.6,-0.3")
     # let "-0.6,-0.3" be a value rather than an unknown option (argparse only knows plain negative numbers)
     ms._negative_number_matcher = re.compile(r"^-[\d.eE+-]*\d[\d.eE+-]*(,[\d.eE+-]+)?$")
-    ms.add_argument("--permittivity", type=float, default=None,
+    ms.add_argument("--permittivity", type=positive_float, default=None,
                     help="relative permittivity ε: with --area-cm2 gives the carrier density")
-    ms.add_argument("--area-cm2", dest="area_cm2", type=float, default=None,
+    ms.add_argument("--area-cm2", dest="area_cm2", type=positive_float, default=None,
                     help="electrode area in cm²: 1/C² per unit area, and the carrier density with --permittivity")
     add_json_flag(ms)
     ms.set_defaults(func=_mott_schottky)
@@ -148,13 +152,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cond = subparsers.add_parser("conductivity",
         description="σ = G·L/A with G the least-squares I–V slope; ohmic check; comparison with a blank sweep.")
     add_input_args(cond, "iv")
-    cond.add_argument("--length-mm", dest="length_mm", type=float, default=None,
+    cond.add_argument("--length-mm", dest="length_mm", type=positive_float, default=None,
                       help="crystal length between the contacts in mm (default: the dataset's metadata)")
-    cond.add_argument("--area-mm2", dest="area_mm2", type=float, default=None,
+    cond.add_argument("--area-mm2", dest="area_mm2", type=positive_float, default=None,
                       help="crystal cross-section in mm² (default: the dataset's metadata)")
-    cond.add_argument("--length-rel-uncertainty", dest="length_rel_uncertainty", type=float, default=0.0,
+    cond.add_argument("--length-rel-uncertainty", dest="length_rel_uncertainty", type=relative_uncertainty, default=0.0,
                       help="relative uncertainty of the length (e.g. 0.1), default 0")
-    cond.add_argument("--area-rel-uncertainty", dest="area_rel_uncertainty", type=float, default=0.0,
+    cond.add_argument("--area-rel-uncertainty", dest="area_rel_uncertainty", type=relative_uncertainty, default=0.0,
                       help="relative uncertainty of the cross-section, default 0")
     cond.add_argument("--blank", metavar="BLANKFILE", default=None,
                       help="I–V sweep without crystal (default without FILE: the registered blank)")
@@ -165,16 +169,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="CB = E_fb + offset (the article: offset 0), VB = CB + Eg; thermodynamic feasibility of the "
                     "CO2-reduction half-reactions. Defaults: E_fb from the registered Mott–Schottky data, "
                     "Eg from a Tauc analysis of the registered DRS data.")
-    bands.add_argument("--offset", type=float, default=0.0,
+    bands.add_argument("--offset", type=finite_float, default=0.0,
                        help="CB − E_fb in V (common rule for n-type: −0.1…−0.2; the article: 0)")
-    bands.add_argument("--pH", type=float, default=7.0, help="pH of the reaction medium (default 7)")
+    bands.add_argument("--pH", type=finite_float, default=7.0, help="pH of the reaction medium (default 7)")
     bands.add_argument("--transition", choices=tuple(TAUC_EXPONENT_N), default=None,
                        help="Tauc exponent for the default band gaps (default: the DRS dataset's assumption, "
                             "else direct; the article does not say)")
     for form in datasets.FORMS:
-        bands.add_argument(f"--band-gap-{form}", dest=f"band_gap_{form}", type=float, default=None, metavar="EV",
+        bands.add_argument(f"--band-gap-{form}", dest=f"band_gap_{form}", type=positive_float, default=None,
+                           metavar="EV",
                            help=f"band gap of {form} in eV (default: Tauc analysis of the registered DRS data)")
-        bands.add_argument(f"--flat-band-{form}", dest=f"flat_band_{form}", type=float, default=None, metavar="V",
+        bands.add_argument(f"--flat-band-{form}", dest=f"flat_band_{form}", type=finite_float, default=None,
+                           metavar="V",
                            help=f"flat band of {form} in V vs NHE (default: from the registered Mott–Schottky data)")
     add_json_flag(bands)
     bands.set_defaults(func=_bands)

@@ -8,22 +8,6 @@ import math
 from ti10cu2_lib.analysis.tauc import METHODS, TAUC_EXPONENT_N, analyse_tauc
 from ti10cu2_lib.analysis.uvvis import analyse_uvvis
 from ti10cu2_lib.commands import common
-from ti10cu2_lib.core.errors import InputError
-
-
-def _energy_window(text: str | None, option: str) -> tuple[float, float] | None:
-    """'LO,HI' (eV) → (lo, hi); None stays None."""
-    if text is None:
-        return None
-    parts = text.split(",")
-    try:
-        lo, hi = (float(p) for p in parts)
-    except ValueError:
-        raise InputError(f"{option} '{text}' is not two numbers LO,HI",
-                         fix=f"write e.g. {option} 2.3,2.7 (eV)") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
-        raise InputError(f"{option} '{text}' needs 0 < LO < HI", fix=f"write e.g. {option} 2.3,2.7 (eV)")
-    return lo, hi
 
 
 def _plus_minus(value: float, error: float, digits: int) -> str:
@@ -44,8 +28,8 @@ def _uvvis(args: argparse.Namespace) -> int:
 
 
 def _tauc(args: argparse.Namespace) -> int:
-    window = _energy_window(args.window, "--window")
-    baseline_window = _energy_window(args.baseline_window, "--baseline-window")
+    window = common.parse_range(args.window, "--window", "2.3,2.7 (eV)", positive=True)
+    baseline_window = common.parse_range(args.baseline_window, "--baseline-window", "2.0,2.5 (eV)", positive=True)
     dataset = common.input_dataset(args)
     result = analyse_tauc(dataset, transition=args.transition, method=args.method, window=window,
                           baseline_window=baseline_window)

@@ -6,8 +6,15 @@ import argparse
 
 from ti10cu2_lib.analysis.photocatalysis import analyse_co2_timecourse
 from ti10cu2_lib.analysis.photocurrent import analyse_photocurrent
-from ti10cu2_lib.commands.common import add_input_args, add_json_flag, emit, input_dataset
-from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.commands.common import (
+    add_input_args,
+    add_json_flag,
+    emit,
+    fraction,
+    input_dataset,
+    parse_numbers,
+    positive_int,
+)
 
 
 def _co2(args: argparse.Namespace) -> int:
@@ -23,19 +30,10 @@ def _co2(args: argparse.Namespace) -> int:
     return emit(args, result, rows)
 
 
-def _times(text: str | None, option: str) -> list[float] | None:
-    if text is None:
-        return None
-    try:
-        return [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise InputError(f"{option} '{text}' is not a comma-separated list of times in s",
-                         fix=f"write e.g. {option} 20,60,100") from None
-
-
 def _photocurrent(args: argparse.Namespace) -> int:
-    result = analyse_photocurrent(input_dataset(args), light_on_s=_times(args.light_on, "--light-on"),
-                                  light_off_s=_times(args.light_off, "--light-off"),
+    light_on = parse_numbers(args.light_on, "--light-on", "20,60,100 (times in s)")
+    light_off = parse_numbers(args.light_off, "--light-off", "40,80,120 (times in s)")
+    result = analyse_photocurrent(input_dataset(args), light_on_s=light_on, light_off_s=light_off,
                                   window_points=args.window_points, plateau_fraction=args.plateau_fraction,
                                   starts_dark=not args.starts_lit)
     rows = [{"cycle": i + 1, "on_s": c.on_s, "off_s": c.off_s, "amplitude_A": c.amplitude_A,
@@ -62,11 +60,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_input_args(p, "photocurrent")
     p.add_argument("--light-on", metavar="T1,T2,...", help="light-on times in s (use with --light-off)")
     p.add_argument("--light-off", metavar="T1,T2,...", help="light-off times in s")
-    p.add_argument("--window-points", type=int, default=None,
+    p.add_argument("--window-points", type=positive_int, default=None,
                    help="step-filter window in samples (default n/100; about 1/4 of the shortest period)")
     p.add_argument("--starts-lit", action="store_true",
                    help="the trace starts with the light on (default: it starts in the dark)")
-    p.add_argument("--plateau-fraction", type=float, default=0.5,
+    p.add_argument("--plateau-fraction", type=fraction, default=0.5,
                    help="fraction at the end of each period averaged for the amplitude (default 0.5)")
     add_json_flag(p)
     p.set_defaults(func=_photocurrent)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 
-from ti10cu2_lib.commands.common import add_json_flag, emit, format_table
+from ti10cu2_lib.commands.common import add_json_flag, emit, format_table, number_in, positive_float
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.results import to_jsonable
 from ti10cu2_lib.structure.bonds import DEFAULT_TOLERANCE, bond_pair_filter, find_bonds
@@ -36,7 +36,7 @@ from ti10cu2_lib.structure.geometry import angles_at, fit_plane, interplanar_ang
 from ti10cu2_lib.structure.packing import packing, supercell_centroids
 from ti10cu2_lib.structure.recognition import expected_form
 from ti10cu2_lib.structure.report import structure_summary
-from ti10cu2_lib.structure.topology import connected_components
+from ti10cu2_lib.structure.topology import Topology, connected_components
 
 
 def _common(parser: argparse.ArgumentParser, *, tolerance: bool = True) -> None:
@@ -44,7 +44,7 @@ def _common(parser: argparse.ArgumentParser, *, tolerance: bool = True) -> None:
     parser.add_argument("--block", metavar="NAME", default=None,
                         help="data block to use (default: the first block with atom sites)")
     if tolerance:
-        parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, metavar="Å",
+        parser.add_argument("--tolerance", type=number_in(0, 2), default=DEFAULT_TOLERANCE, metavar="Å",
                             help="bond tolerance added to the sum of Cordero covalent radii (default 0.40 Å, "
                                  "PLATON's)")
     add_json_flag(parser)
@@ -96,8 +96,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description="C–H···π contacts: H···Cg < 3.0 Å and angle(Cg→H, ring normal) < 40°; "
                                           "intra-/inter-molecular (or -chain) relation.")
     _common(p)
-    p.add_argument("--max-h-cg", type=float, default=DEFAULT_MAX_H_CG, metavar="Å", help="H···Cg limit (3.0 Å)")
-    p.add_argument("--max-gamma", type=float, default=DEFAULT_MAX_GAMMA, metavar="DEG",
+    p.add_argument("--max-h-cg", type=positive_float, default=DEFAULT_MAX_H_CG, metavar="Å",
+                   help="H···Cg limit (3.0 Å)")
+    p.add_argument("--max-gamma", type=number_in(0, 90, low_open=True), default=DEFAULT_MAX_GAMMA, metavar="DEG",
                    help="limit of the angle between Cg→H and the ring normal (40°)")
     p.set_defaults(func=cmd_contacts)
 
@@ -105,7 +106,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description="Donors of every metal (Cu split short/long at the Jahn–Teller threshold) "
                                           "and μ1/μ2/μ3 of every O.")
     _common(p)
-    p.add_argument("--jahn-teller-threshold", type=float, default=DEFAULT_JAHN_TELLER_THRESHOLD, metavar="Å",
+    p.add_argument("--jahn-teller-threshold", type=positive_float, default=DEFAULT_JAHN_TELLER_THRESHOLD, metavar="Å",
                    help="Cu short/long split (default 2.30 Å)")
     p.set_defaults(func=cmd_coordination)
 
@@ -118,11 +119,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_packing)
 
 
+def _with_topology_notes(payload: dict, topology: Topology) -> dict:
+    """The summary with the topology's notes among the warnings, and ``null`` dimensionalities when there is
+    no bond at all (the dimensionality is then undetermined, not 0D)."""
+    payload["warnings"] = [*payload["warnings"], *topology.notes]
+    if not topology.determined:
+        payload["dimensionality"] = None
+        payload["components"] = [{**c, "dimensionality": None} for c in payload["components"]]
+    return payload
+
+
+def _dimensionality_text(value: int | None) -> str:
+    return "undetermined" if value is None else f"{value}D"
+
+
 def cmd_structure(args: argparse.Namespace) -> int:
     st = _load(args)
     bonds = find_bonds(st, args.tolerance)
     topo = connected_components(st, bonds)
-    payload = structure_summary(st, topo, expected_form(st, [c.formula for c in topo.classes]))
+    payload = _with_topology_notes(
+        structure_summary(st, topo, expected_form(st, [c.formula for c in topo.classes])), topo)
     c = payload["cell"]
     rows = [
         {"quantity": "block", "value": payload["block"]},
@@ -136,7 +152,8 @@ def cmd_structure(args: argparse.Namespace) -> int:
         {"quantity": "atoms in the cell", "value": payload["n_atoms_cell"]},
         {"quantity": "{Ti10Cu2} form", "value": payload["form"]["form"] or "neither sp nor cs"},
     ]
-    comp_rows = [{"formula": k["formula"], "dimensionality": f"{k['dimensionality']}D", "n_atoms": k["n_atoms"],
+    comp_rows = [{"formula": k["formula"], "dimensionality": _dimensionality_text(k["dimensionality"]),
+                  "n_atoms": k["n_atoms"],
                   "per cell": k["count_per_cell"],
                   "propagation": (f"[{' '.join(map(str, k['propagation']))}] {k['propagation_length']:.3f} Å"
                                   if k.get("propagation") else "")} for k in payload["components"]]
@@ -156,6 +173,7 @@ def cmd_bonds(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         return emit(args, rows)
     text = format_table(rows) + f"\n{len(rows)} {'long contact' if args.long_contacts else 'bond'}(s); {bonds.rule}"
+    text += "".join(f"\nnote: {note}" for note in bonds.notes)
     if not args.long_contacts and bonds.long_contacts:
         text += f"\n{len(bonds.unique_long_contacts())} long metal···O/N contact(s) not counted: see --long-contacts"
     text += "\n" + _provenance_line(bonds.to_dict())

@@ -7,7 +7,15 @@ import argparse
 from ti10cu2_lib.analysis.composition import composition_of
 from ti10cu2_lib.analysis.ir import DEFAULT_IONIC_MARGIN_CM1, analyse_ir
 from ti10cu2_lib.analysis.tga import analyse_tga
-from ti10cu2_lib.commands.common import add_input_args, add_json_flag, emit, format_table, input_dataset
+from ti10cu2_lib.commands.common import (
+    add_input_args,
+    add_json_flag,
+    emit,
+    format_table,
+    input_dataset,
+    non_negative_float,
+    positive_float,
+)
 from ti10cu2_lib.data.kinds import FORMS
 from ti10cu2_lib.data.registry import default_registry
 
@@ -47,12 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "mode from Δν (Deacon & Phillips, Coord. Chem. Rev. 1980, 33, 227). No embedded default: "
                     "the article gives no IR numbers.")
     add_input_args(p, "ir", y_kinds=("transmittance", "absorbance"))
-    p.add_argument("--ionic-delta-nu", type=float, default=None, metavar="CM1",
+    p.add_argument("--ionic-delta-nu", type=positive_float, default=None, metavar="CM1",
                    help="Δν of the ionic carboxylate (e.g. its sodium salt) for the comparative reading")
-    p.add_argument("--ionic-margin", type=float, default=DEFAULT_IONIC_MARGIN_CM1, metavar="CM1",
+    p.add_argument("--ionic-margin", type=non_negative_float, default=DEFAULT_IONIC_MARGIN_CM1, metavar="CM1",
                    help="how far from the ionic Δν counts as 'well above/below' "
                         f"(default {DEFAULT_IONIC_MARGIN_CM1:g})")
-    p.add_argument("--min-prominence", type=float, default=None,
+    p.add_argument("--min-prominence", type=positive_float, default=None,
                    help="minimum band prominence in the signal's unit (default: max(2 %% of its range, 8 × noise σ))")
     add_json_flag(p)
     p.set_defaults(func=_ir)
@@ -61,6 +69,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Compares the residue with the oxide residue of the formula of --form (both forms when "
                     "omitted). No embedded default: the article gives no TGA numbers.")
     add_input_args(p, "tga")
-    p.add_argument("--smoothing-C", type=float, default=10.0, help="DTG smoothing window in °C (default 10)")
+    p.add_argument("--smoothing-C", type=positive_float, default=10.0, help="DTG smoothing window in °C (default 10)")
     add_json_flag(p)
     p.set_defaults(func=_tga)

@@ -6,9 +6,12 @@ Rule (the one PLATON uses): atoms i and j are bonded when
 
 with r the covalent radii of Cordero et al., "Covalent radii revisited", Dalton Trans. 2008, 2832–2838
 (:data:`COVALENT_RADII`; C is the sp3 value 0.76 Å, Mn/Fe/Co the low-spin values). pymatgen's JmolNN uses
-+0.45 Å. Not bonds by default: H–H pairs and metal–metal pairs (``metal_metal=True`` to allow them), pairs
-closer than ``min_distance`` (0.5 Å: coincident disorder alternatives), and pairs in different disorder
-groups or, for a negative (SHELXL) disorder group, an atom and a symmetry copy of its own group.
++0.45 Å. Not bonds by default: H–H pairs, pairs closer than ``min_distance`` (0.5 Å: coincident disorder
+alternatives), pairs in different disorder groups or, for a negative (SHELXL) disorder group, an atom and a
+symmetry copy of its own group, and metal–metal pairs — except in a structure that has no other bond at all
+(an intermetallic compound or a metal): there the metal–metal contacts within the same rule are its bonds
+(``metal_metal=None``, the default, decides so; ``True``/``False`` always/never counts them), and
+:attr:`BondSet.notes` says so.
 
 Long metal···donor contacts — e.g. the Jahn–Teller elongated Cu···O, up to 2.86 Å in the article — fall
 outside the rule at the default tolerance (Cu–O cut-off 1.32 + 0.66 + 0.40 = 2.38 Å). They are kept in
@@ -75,6 +78,19 @@ def covalent_radius(element: str) -> float:
                          fix="check the _atom_site_type_symbol of that site") from None
 
 
+def site_radii(structure: CrystalStructure) -> np.ndarray:
+    """Covalent radius (Å) of every site; an element without one is an :class:`InputError` naming the site."""
+    radii = []
+    for site in structure.sites:
+        radius = COVALENT_RADII.get(site.element)
+        if radius is None:
+            raise InputError(f"site '{site.label}' (type symbol '{site.type_symbol}'): no covalent radius for element "
+                             f"'{site.element}'", path=structure.source,
+                             fix="check the _atom_site_type_symbol of that site (Cordero 2008 radii cover H–Cm)")
+        radii.append(radius)
+    return np.array(radii, dtype=float)
+
+
 def bond_cutoff(element1: str, element2: str, tolerance: float = DEFAULT_TOLERANCE) -> float:
     """Largest bonded distance (Å): r1 + r2 + tolerance."""
     return covalent_radius(element1) + covalent_radius(element2) + tolerance
@@ -122,6 +138,7 @@ class BondSet(Result):
     long_contact_max: float
     rule: str
     origin: Origin
+    notes: tuple[str, ...] = ()  # sentences a reader needs (e.g. metal–metal contacts counted as bonds)
 
     def around(self, site: int) -> tuple[Bond, ...]:
         """Bonds starting at site index ``site``."""
@@ -144,7 +161,7 @@ class BondSet(Result):
         return {"bonds": [b.row() for b in self.unique()],
                 "long_contacts": [b.row() for b in self.unique_long_contacts()],
                 "tolerance": self.tolerance, "long_contact_max": self.long_contact_max, "rule": self.rule,
-                "provenance": self.origin.to_dict()}
+                "notes": list(self.notes), "provenance": self.origin.to_dict()}
 
 
 def _unique(bonds: Iterable[Bond]) -> tuple[Bond, ...]:
@@ -198,62 +215,82 @@ def neighbour_images(structure: CrystalStructure, centres: np.ndarray, cutoff: f
 
 def find_bonds(structure: CrystalStructure, tolerance: float = DEFAULT_TOLERANCE, *,
                long_contact_max: float = DEFAULT_LONG_CONTACT_MAX,
-               long_contact_donors: Iterable[str] = LONG_CONTACT_DONORS, metal_metal: bool = False,
+               long_contact_donors: Iterable[str] = LONG_CONTACT_DONORS, metal_metal: bool | None = None,
                hydrogen_hydrogen: bool = False, min_distance: float = DEFAULT_MIN_DISTANCE) -> BondSet:
     """Bonds of every asymmetric-unit site by the covalent-radius rule (see the module docstring).
 
     ``tolerance`` (Å) is added to the sum of covalent radii. Metal···donor (``long_contact_donors``)
     pairs longer than the bond cut-off and up to ``long_contact_max`` Å go to ``long_contacts``.
+    ``metal_metal``: count metal–metal pairs as bonds always (True), never (False), or only when the structure
+    has no other bond (None: intermetallics and metals).
     """
     if not 0 <= tolerance <= 2.0:
         raise InputError(f"bond tolerance {tolerance} Å is outside 0–2 Å", fix="use e.g. --tolerance 0.4")
     elements = structure.elements
-    radii = np.array([covalent_radius(e) for e in elements])
+    radii = site_radii(structure)
     donors = set(long_contact_donors)
     cutoff = max(2 * radii.max() + tolerance, long_contact_max)
     images = structure.images
     k, node, shift, dist = neighbour_images(structure, structure.frac, cutoff)
-    j = images.site[node]
-    op = images.op[node]
     groups = np.array([s.disorder_group for s in structure.sites])
-    excluded = [x for x, on in (("H–H", not hydrogen_hydrogen), ("metal–metal", not metal_metal)) if on]
-    excluded += [f"d < {min_distance} Å", "different disorder groups"]
-    rule = (f"d ≤ r1 + r2 + {tolerance:.2f} Å, Cordero et al. 2008 covalent radii; not bonded: "
-            f"{', '.join(excluded)}; long metal···{'/'.join(sorted(donors))} contacts up to {long_contact_max} Å "
-            "listed separately")
     bonds: list[Bond] = []
+    metal_pairs: list[Bond] = []
     contacts: list[Bond] = []
-    for a, b, n, sh, d, u in zip(k, j, op, shift, dist, node, strict=True):
-        if d < min_distance:
-            continue
+    for a, u, sh, d in zip(k, node, shift, dist, strict=True):
+        b, n = images.site[u], images.op[u]
         e1, e2 = elements[a], elements[b]
-        if not hydrogen_hydrogen and e1 == "H" and e2 == "H":
+        if d < min_distance or (not hydrogen_hydrogen and e1 == "H" and e2 == "H"):
             continue
         m1, m2 = e1 in METALS, e2 in METALS
-        if not metal_metal and m1 and m2:
+        if (m1 and m2 and metal_metal is False) or _other_disorder_alternative(groups[a], groups[b], n, sh):
             continue
-        g1, g2 = groups[a], groups[b]
-        identity = n == 0 and not sh.any()
-        if g1 and g2 and (g1 != g2 or (g1 < 0 and not identity)):
-            continue
-        limit = radii[a] + radii[b] + tolerance
-        if d <= limit:
-            target = bonds
+        if d <= radii[a] + radii[b] + tolerance:
+            target = metal_pairs if m1 and m2 else bonds
         elif d <= long_contact_max and ((m1 and e2 in donors) or (m2 and e1 in donors)):
             target = contacts
         else:
             continue
-        pos = images.pos[u] + sh
-        shift_t = (int(sh[0]), int(sh[1]), int(sh[2]))
-        reverse = _reverse_of(structure, int(a), int(n), shift_t) if a == b else None
-        target.append(Bond(structure.sites[a].label, structure.sites[b].label, symmetry_code(int(n), sh), float(d),
-                           e1, e2, int(a), int(b), int(n), shift_t, (float(pos[0]), float(pos[1]), float(pos[2])),
-                           reverse))
+        target.append(_bond(structure, int(a), int(b), int(n), sh, float(d), images.pos[u] + sh))
+    metal_bonds = bool(metal_pairs) and (metal_metal is True or (metal_metal is None and not bonds))
+    notes = ()
+    if metal_bonds and metal_metal is None:
+        notes = (f"no bond but metal–metal contacts (an intermetallic compound or a metal): the "
+                 f"{len(_unique(metal_pairs))} metal–metal contact(s) within r1 + r2 + tolerance are its bonds",)
+    bonds = bonds + metal_pairs if metal_bonds else bonds
     order = {id(b): i for i, b in enumerate(bonds)}
     bonds.sort(key=lambda b: (b.site1, b.distance, order[id(b)]))
     contacts.sort(key=lambda b: (b.site1, b.distance))
-    origin = computed_from(structure.origin, method=f"bonds by covalent radii (Cordero 2008) + {tolerance:.2f} Å")
-    return BondSet(tuple(bonds), tuple(contacts), float(tolerance), float(long_contact_max), rule, origin)
+    rule = _rule_text(tolerance, hydrogen_hydrogen, metal_bonds, min_distance, donors, long_contact_max)
+    origin = computed_from(structure.origin, method=f"bonds by covalent radii (Cordero 2008) + {tolerance:.2f} Å"
+                           + (", metal–metal contacts included" if metal_bonds else ""))
+    return BondSet(tuple(bonds), tuple(contacts), float(tolerance), float(long_contact_max), rule, origin, notes)
+
+
+def _other_disorder_alternative(g1: int, g2: int, op: int, shift: np.ndarray) -> bool:
+    """True when two atoms cannot coexist: different disorder groups, or a negative (SHELXL) group and a
+    symmetry copy of it (``op``, ``shift`` not the identity)."""
+    identity = op == 0 and not shift.any()
+    return bool(g1 and g2 and (g1 != g2 or (g1 < 0 and not identity)))
+
+
+def _bond(structure: CrystalStructure, a: int, b: int, op: int, shift: np.ndarray, distance: float,
+          pos: np.ndarray) -> Bond:
+    """The bond from site ``a`` (as listed) to site ``b`` moved by operation ``op`` and lattice ``shift``."""
+    shift_t = (int(shift[0]), int(shift[1]), int(shift[2]))
+    reverse = _reverse_of(structure, a, op, shift_t) if a == b else None
+    return Bond(structure.sites[a].label, structure.sites[b].label, symmetry_code(op, shift), distance,
+                structure.elements[a], structure.elements[b], a, b, op, shift_t,
+                (float(pos[0]), float(pos[1]), float(pos[2])), reverse)
+
+
+def _rule_text(tolerance: float, hydrogen_hydrogen: bool, metal_metal: bool, min_distance: float,
+               donors: set[str], long_contact_max: float) -> str:
+    """The bond rule in words (what counts, what does not, where the long contacts go)."""
+    excluded = [x for x, on in (("H–H", not hydrogen_hydrogen), ("metal–metal", not metal_metal)) if on]
+    excluded += [f"d < {min_distance} Å", "different disorder groups"]
+    return (f"d ≤ r1 + r2 + {tolerance:.2f} Å, Cordero et al. 2008 covalent radii; not bonded: "
+            f"{', '.join(excluded)}; long metal···{'/'.join(sorted(donors))} contacts up to {long_contact_max} Å "
+            "listed separately")
 
 
 def _reverse_of(structure: CrystalStructure, site: int, op: int, shift: tuple[int, int, int]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +24,18 @@ import numpy as np
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.core.results import Result
-from ti10cu2_lib.data.tables import check_file
-from ti10cu2_lib.structure.symmetry import CellImages, SymOps, expand_sites
+from ti10cu2_lib.data.tables import clip, clip_list, read_text
+from ti10cu2_lib.structure.symmetry import (
+    CellImages,
+    SymOps,
+    check_group,
+    check_isometries,
+    expand_sites,
+    repeated_sites,
+)
+
+#: First line of a CIF 2.0 file.
+CIF2_MAGIC = "#\\#CIF_2.0"
 
 #: Files larger than this are refused (a small-molecule CIF is kilobytes to a few MiB).
 MAX_CIF_BYTES = 50 * 1024 * 1024
@@ -84,8 +94,8 @@ class DisorderReport:
     @property
     def missing_hydrogen(self) -> bool:
         """True when the sum formula has H atoms the site list does not."""
-        if not self.hydrogen_in_formula:
-            return False
+        if not self.hydrogen_in_formula or (self.hydrogen_from_sites is None and self.hydrogen_sites):
+            return False  # no H in the formula, or H sites but no Z to count them per formula unit
         return (self.hydrogen_from_sites or 0.0) < self.hydrogen_in_formula - 0.5
 
     def messages(self) -> list[str]:
@@ -280,47 +290,48 @@ def user_origin(path: str | Path) -> Origin:
 
 
 def _read_text(path: Path) -> str:
-    check_file(path, max_bytes=MAX_CIF_BYTES, what="small-molecule CIF")
-    raw = path.read_bytes()
-    head = raw[:65536]
-    if head[:2] == b"\x1f\x8b":
-        raise InputError("file is gzip-compressed (binary)", path=path, fix="decompress it first (gunzip)")
-    if b"\x00" in head or _binary_fraction(head) > 0.10:
-        raise InputError("file is binary, not a text CIF", path=path,
-                         fix="give the CIF text file (not a .cif.gz, .zip, .res.gz or image)")
-    return raw.decode("utf-8", errors="replace")  # CIF 1.1 is ASCII; odd bytes only occur in free text
+    return read_text(path, max_bytes=MAX_CIF_BYTES, what="small-molecule CIF")
 
 
-def _binary_fraction(data: bytes) -> float:
-    if not data:
-        return 0.0
-    text_bytes = set(range(32, 127)) | {9, 10, 12, 13}
-    # bytes >= 128 may be UTF-8 text (e.g. author names): count only control characters as binary
-    control = sum(1 for b in data if b < 128 and b not in text_bytes)
-    return control / len(data)
+def _is_cif2(text: str) -> bool:
+    """True when the first line is the CIF 2.0 magic code (:data:`CIF2_MAGIC`)."""
+    return text.lstrip("\ufeff").startswith(CIF2_MAGIC)
+
+
+_GEMMI_LOCATION = re.compile(r"^[^:]*:(\d+)(?::\d+)?(?:\(\d+\))?(?: in [^:]*)?:\s*(.*)$", re.DOTALL)
 
 
 def _parse_document(text: str, path: Path) -> gemmi.cif.Document:
     try:
         return gemmi.cif.read_string(text)
     except (RuntimeError, ValueError) as exc:
-        msg = str(exc)
-        m = re.match(r"^[^:]*:(\d+):(\d+)(?:\(\d+\))?:\s*(.*)$", msg)
-        where = f"line {m.group(1)}: {m.group(3)}" if m else msg
+        m = _GEMMI_LOCATION.match(str(exc))
+        where = clip(f"line {m.group(1)}: {m.group(2)}" if m else exc)
+        if _is_cif2(text):
+            raise InputError(f"CIF 2.0 is not supported: the file declares CIF 2.0 ({CIF2_MAGIC}) and uses CIF 2.0 "
+                             f"syntax the reader cannot read ({where})", path=path,
+                             fix="save the structure as CIF 1.1 (no [lists], {tables} or triple-quoted strings)"
+                             ) from None
         raise InputError(f"not a readable CIF ({where}): the file is truncated or corrupted", path=path,
                          fix="re-download or re-export the CIF; check the file is complete (it ends after the "
                              "last loop) and that text fields opened with ';' are closed") from None
 
 
-def _has_atoms(block: gemmi.cif.Block) -> bool:
+def has_atom_sites(block: gemmi.cif.Block) -> bool:
+    """True when the block has fractional coordinates (an _atom_site_fract_x value or loop)."""
     return block.find_value("_atom_site_fract_x") is not None or bool(block.find_loop("_atom_site_fract_x"))
+
+
+def read_document(path: str | Path) -> gemmi.cif.Document:
+    """The parsed CIF file: checked (exists, regular file, size), decoded (UTF-8/16/32) and parsed by gemmi, with
+    every problem an :class:`InputError` naming the file (and line). The one way this package opens a CIF."""
+    path = Path(path)
+    return _parse_document(_read_text(path), path)
 
 
 def block_names(path: str | Path) -> list[tuple[str, bool]]:
     """``(name, has_atom_sites)`` for every data block of the file, in file order."""
-    path = Path(path)
-    doc = _parse_document(_read_text(path), path)
-    return [(b.name, _has_atoms(b)) for b in doc]
+    return [(b.name, has_atom_sites(b)) for b in read_document(path)]
 
 
 def load_cif(path: str | Path, block: str | None = None, *, origin: Origin | None = None) -> CrystalStructure:
@@ -330,16 +341,15 @@ def load_cif(path: str | Path, block: str | None = None, *, origin: Origin | Non
     that has atom sites. ``origin`` defaults to ``user file NAME``.
     """
     path = Path(path)
-    doc = _parse_document(_read_text(path), path)
-    chosen = _choose_block(doc, block, path)
+    chosen = _choose_block(read_document(path), block, path)
     return structure_from_block(chosen, source=str(path), origin=origin or user_origin(path))
 
 
 def load_cif_blocks(path: str | Path, *, origin: Origin | None = None) -> list[CrystalStructure]:
     """Every data block of the file that has atom sites (a multi-block file split), in file order."""
     path = Path(path)
-    doc = _parse_document(_read_text(path), path)
-    blocks = [b for b in doc if _has_atoms(b)]
+    doc = read_document(path)
+    blocks = [b for b in doc if has_atom_sites(b)]
     if not blocks:
         raise _no_atoms_error(path, [b.name for b in doc])
     return [structure_from_block(b, source=str(path), origin=origin or user_origin(path)) for b in blocks]
@@ -355,8 +365,8 @@ def parse_cif_text(text: str, *, source: str = "<text>", block: str | None = Non
 
 
 def _no_atoms_error(path: Path, names: list[str]) -> InputError:
-    blocks = ", ".join(names) if names else "none"
-    return InputError(f"no atom sites (_atom_site_fract_x loop) in any data block (blocks: {blocks})", path=path,
+    return InputError(f"no atom sites (_atom_site_fract_x loop) in any data block (blocks: "
+                      f"{clip_list(names) or 'none'})", path=path,
                       fix="give a CIF with the refined structure (the coordinates loop), not only a header or "
                           "a structure-factor (fcf/hkl) file")
 
@@ -370,10 +380,10 @@ def _choose_block(doc: gemmi.cif.Document, name: str | None, path: Path) -> gemm
         for b in doc:
             if b.name.lower() == wanted.lower():
                 return b
-        raise InputError(f"no data block '{wanted}' (blocks: {', '.join(names)})", path=path,
-                         fix=f"use --block with one of: {', '.join(names)}")
+        raise InputError(f"no data block '{clip(wanted)}' (blocks: {clip_list(names)})", path=path,
+                         fix=f"use --block with one of: {clip_list(names)}")
     for b in doc:
-        if _has_atoms(b):
+        if has_atom_sites(b):
             return b
     raise _no_atoms_error(path, names)
 
@@ -394,25 +404,86 @@ def _number(block: gemmi.cif.Block, *tags: str) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
+def _loop_line(block: gemmi.cif.Block, *tags: str) -> str:
+    """`` (TAG loop at line N)`` (or ``(TAG at line N)`` for a single value) for the first of ``tags`` in
+    ``block``; empty when none is there."""
+    for tag in tags:
+        item = block.find_loop_item(tag)
+        kind = " loop"
+        if item is None:
+            item, kind = block.find_pair_item(tag), ""
+        if item is not None and item.line_number > 0:
+            return f" ({tag}{kind} at line {item.line_number})"
+    return ""
+
+
 def structure_from_block(block: gemmi.cif.Block, *, source: str, origin: Origin) -> CrystalStructure:
     """Turn one gemmi CIF block into a :class:`CrystalStructure` (raises :class:`InputError` on bad content)."""
-    path = Path(source)
-    warnings: list[str] = []
-    where = f"block {block.name}"
+    return _read_block(block, source=source, origin=origin)[0]
 
+
+def small_structure_from_block(block: gemmi.cif.Block, *, source: str | Path
+                               ) -> tuple[gemmi.SmallStructure, tuple[str, ...]]:
+    """gemmi's ``SmallStructure`` of one block after exactly the validation of :func:`structure_from_block`.
+
+    For code that needs gemmi's own model (e.g. anisotropic U for a powder pattern): skipped sites (dummy atoms,
+    occupancy 0, repeated sites) are removed, ``symops`` is the validated list (CIF order, or generated from the
+    space group) and the cell is the one :func:`load_cif` uses. Returns the structure and the warnings
+    :func:`load_cif` gives; every problem is the same :class:`InputError`.
+    """
+    structure, small = _read_block(block, source=str(source), origin=user_origin(source))
+    return small, structure.warnings
+
+
+def _read_block(block: gemmi.cif.Block, *, source: str, origin: Origin
+                ) -> tuple[CrystalStructure, gemmi.SmallStructure]:
+    """Validate one block; the structure and gemmi's model reduced to the same sites, operations and cell."""
+    path = Path(source)
+    where = f"block {clip(block.name, 40)}"
+    warnings: list[str] = []
+    try:
+        small = gemmi.make_small_structure_from_block(block)
+    except (RuntimeError, ValueError) as exc:
+        raise InputError(f"{where}: gemmi cannot read the structure ({clip(exc)})", path=path,
+                         fix="check the _atom_site loop and the symmetry operations") from None
+    ops, fix = _symmetry_operations(small, block, where, path, warnings)
+    cell = _cell(block, where, path, warnings)
+    small.cell = gemmi.UnitCell(cell.a, cell.b, cell.c, cell.alpha, cell.beta, cell.gamma)
+    orth = np.array(small.cell.orth.mat.tolist())
+    if _ANGLES_MISSING in warnings:
+        fix += " (the cell angles are missing and were taken as 90°: add them)"
+    _check_symmetry(check_isometries, (ops, orth.T @ orth), block, where, path, fix=fix)
+    kept = _kept_sites(small, block, where, path, warnings)
+    kept = _without_repeated_sites(kept, ops, orth, warnings)
+    _keep_only(small, [i for i, _ in kept])
+    small.symops = list(ops.triplets)
+    structure = _structure(block, small, cell, tuple(site for _, site in kept), ops.triplets, source, origin)
+    warnings.extend(_space_group_warnings(block, small.spacegroup, structure.space_group))
+    disorder = _disorder_report(structure)
+    warnings.extend(disorder.messages())
+    warnings.extend(_formula_warnings(structure))
+    object.__setattr__(structure, "disorder", disorder)
+    object.__setattr__(structure, "warnings", tuple(warnings))
+    return structure, small
+
+
+_ANGLES_MISSING = "cell angle(s) missing: taken as 90°"
+
+
+def _cell(block: gemmi.cif.Block, where: str, path: Path, warnings: list[str]) -> Cell:
+    """The unit cell (Å, °, Å³); missing angles are taken as 90° (with a warning)."""
     lengths = [_number(block, f"_cell_length_{x}", f"_cell.length_{x}") for x in "abc"]
-    if any(v is None or v <= 0 for v in lengths):
+    if any(v is None or not 0 < v < math.inf for v in lengths):
         raise InputError(f"{where} has no unit cell (_cell_length_a/b/c missing or not positive)", path=path,
                          fix="give the CIF of the refined structure, which states the cell")
     angles = [_number(block, f"_cell_angle_{x}", f"_cell.angle_{x}") for x in ("alpha", "beta", "gamma")]
     if any(v is None for v in angles):
-        warnings.append("cell angle(s) missing: taken as 90°")
+        warnings.append(_ANGLES_MISSING)
         angles = [90.0 if v is None else v for v in angles]
     if any(not 0 < v < 180 for v in angles):  # type: ignore[operator]
         raise InputError(f"{where} has an impossible cell angle {angles}", path=path, fix="check the cell angles")
     try:
-        gcell = gemmi.UnitCell(*lengths, *angles)  # type: ignore[arg-type]
-        volume = gcell.volume
+        volume = gemmi.UnitCell(*lengths, *angles).volume  # type: ignore[arg-type]
     except (RuntimeError, ValueError):
         volume = float("nan")
     if not volume > 0:
@@ -421,35 +492,21 @@ def structure_from_block(block: gemmi.cif.Block, *, source: str, origin: Origin)
     cif_volume = _number(block, "_cell_volume")
     if cif_volume and abs(cif_volume - volume) > max(1.0, 0.005 * volume):
         warnings.append(f"_cell_volume {cif_volume} Å³ differs from {volume:.1f} Å³ computed from the cell")
-    cell = Cell(*lengths, *angles, volume=float(volume))  # type: ignore[arg-type]
+    return Cell(*lengths, *angles, volume=float(volume))  # type: ignore[arg-type]
 
-    try:
-        small = gemmi.make_small_structure_from_block(block)
-    except (RuntimeError, ValueError) as exc:
-        raise InputError(f"{where}: gemmi cannot read the structure ({exc})", path=path,
-                         fix="check the _atom_site loop and the symmetry operations") from None
 
-    sites = []
-    for s in small.sites:
-        element = s.element.name
-        if element == "D":
-            element = "H"
-        if element == "X":
-            warnings.append(f"site {s.label}: element not recognised from type symbol '{s.type_symbol}'")
-        sites.append(Site(label=s.label, element=element, type_symbol=s.type_symbol,
-                          fract=(float(s.fract.x), float(s.fract.y), float(s.fract.z)), occupancy=float(s.occ),
-                          u_iso=float(s.u_iso) if s.u_iso else float("nan"), disorder_group=int(s.disorder_group)))
-    if not sites:
-        raise InputError(f"{where} has no atom sites", path=path,
-                         fix="give the CIF of the refined structure (it has an _atom_site_fract_x loop)")
-    bad = [s.label for s in sites if not all(math.isfinite(v) for v in s.fract)]
-    if bad:
-        raise InputError(f"{where}: sites without coordinates: {_short_list(bad)}", path=path,
-                         fix="remove or complete those _atom_site rows")
+_SYMOP_TAGS = ("_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz", "_space_group_symop.operation_xyz")
+_SYMOP_FIX = ("correct the symmetry operations (form 'x, -y+1/2, z+1/2') or delete their loop to use the "
+              "space-group symbol; if they are right, check the cell")
 
+
+def _symmetry_operations(small: gemmi.SmallStructure, block: gemmi.cif.Block, where: str, path: Path,
+                         warnings: list[str]) -> tuple[SymOps, str]:
+    """The CIF's operations (CIF order), or the space group's when the CIF lists none, checked to be a group;
+    with the fix to suggest if they do not fit the cell."""
     symops = [op.strip() for op in small.symops]
     sg = small.spacegroup
-    hm = _value(block, "_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M", "_space_group.name_H-M_alt")
+    fix = _SYMOP_FIX
     if not symops:
         if sg is None:
             warnings.append("no symmetry operations and no recognisable space group: P1 assumed")
@@ -457,42 +514,170 @@ def structure_from_block(block: gemmi.cif.Block, *, source: str, origin: Origin)
         else:
             symops = [op.triplet() for op in sg.operations()]
             warnings.append(f"no symmetry operations listed: generated from the space group {sg.xhm()}")
-    for op in symops:
-        try:
-            gemmi.Op(op)
-        except (RuntimeError, ValueError):
-            raise InputError(f"{where}: symmetry operation '{op}' cannot be parsed", path=path,
-                             fix="correct it in the _space_group_symop_operation_xyz / _symmetry_equiv_pos_as_xyz "
-                                 "loop (form 'x, -y+1/2, z+1/2')") from None
-    if symops and gemmi.Op(symops[0]) != gemmi.Op("x,y,z"):
-        warnings.append(f"the first symmetry operation is '{symops[0]}', not the identity")
-    number = _number(block, "_space_group_IT_number", "_symmetry_Int_Tables_number")
-    sg_number = int(number) if number is not None else (sg.number if sg is not None else None)
-    if sg is not None and number is not None and sg.number != int(number):
-        warnings.append(f"space-group number {int(number)} does not match the symbol {hm!r}")
-    if hm is None:
-        hm = sg.xhm() if sg is not None else "P 1"
+            fix = (f"the operations come from the space-group symbol '{sg.xhm()}', which does not fit this cell: "
+                   "add the symmetry-operation loop of this cell's setting, or give the conventional cell")
+    try:
+        ops = SymOps.from_triplets(symops)
+    except ValueError as exc:
+        raise InputError(f"{where}: symmetry operation '{clip(exc)}' cannot be parsed"
+                         f"{_loop_line(block, *_SYMOP_TAGS)}", path=path, fix=_SYMOP_FIX) from None
+    _check_symmetry(check_group, (ops,), block, where, path, fix=fix)
+    if gemmi.Op(symops[0]) != gemmi.Op("x,y,z"):
+        warnings.append(f"the first symmetry operation is '{clip(symops[0])}', not the identity")
+    return ops, fix
 
+
+def _check_symmetry(check: Callable[..., None], args: tuple, block: gemmi.cif.Block, where: str, path: Path, *,
+                    fix: str) -> None:
+    """``check(*args)`` (a check of :mod:`.symmetry`) with its ``ValueError`` as an :class:`InputError` naming the
+    file, block and the line of the operations loop."""
+    try:
+        check(*args)
+    except ValueError as exc:
+        raise InputError(f"{where}: {clip(exc, 240)}{_loop_line(block, *_SYMOP_TAGS)}", path=path, fix=fix) from None
+
+
+#: Largest occupancy accepted as 1 (rounding in the CIF); above it a site is refused.
+MAX_OCCUPANCY = 1.01
+
+#: Type symbols (or labels) starting so are pseudo-atoms, not elements: water as one scatterer ('Wat'), dummy
+#: atoms ('Du', 'Dum'), ring centroids ('Cg'), lone pairs ('Lp'). Compared case-insensitively.
+PSEUDO_ATOM_PREFIXES = ("wat", "du", "cg", "lp")
+
+_SYMBOL_START = re.compile(r"^([A-Za-z])([A-Za-z]?)")
+
+
+def _element_of(site: gemmi.SmallStructure.Site) -> tuple[str | None, bool]:
+    """(element, guessed) of a site, D read as H; element ``None`` for a dummy or pseudo-atom.
+
+    gemmi's reading of the type symbol comes first (e.g. 'Cu2+' → Cu, 'Fea' → Fe), then, for a site without
+    a type symbol, its label's element prefix ('Ca1' → Ca, 'P2' → P). Symbols gemmi does not read are mineral
+    site names (AMCSD: 'Oa1', 'Dw', 'Hw', 'Sl', 'KK') or pseudo-atoms ('Wat', 'X', 'Q1'): the first kind gets the
+    element of its first letter (``guessed`` True, reported in a warning), the pseudo-atoms (see
+    :data:`PSEUDO_ATOM_PREFIXES`) and anything else are ``None``.
+    """
+    element, guessed = site.element, False
+    from_label = site.type_symbol in ("", "?", ".")
+    symbol = site.label if from_label else site.type_symbol
+    m = _SYMBOL_START.match(symbol)
+    if element.atomic_number == 0 and m and not symbol.lower().startswith(PSEUDO_ATOM_PREFIXES):
+        first, second = m.group(1).upper(), m.group(2)
+        pair = gemmi.Element(first + second) if second.islower() else None
+        if from_label and pair is not None and pair.atomic_number > 0:  # a label such as 'Ca1'
+            element = pair
+        elif gemmi.Element(first).atomic_number > 0:
+            element, guessed = gemmi.Element(first), bool(second)
+    if element.atomic_number == 0:
+        return None, False
+    return ("H" if element.name == "D" else element.name), guessed
+
+
+def _kept_sites(small: gemmi.SmallStructure, block: gemmi.cif.Block, where: str, path: Path,
+                warnings: list[str]) -> list[tuple[int, Site]]:
+    """(index in ``small.sites``, Site) of the sites kept: dummy atoms and empty sites (occupancy 0) are skipped
+    with a warning; a site with an impossible occupancy or without coordinates is refused."""
+    at = _loop_line(block, "_atom_site_label", "_atom_site_fract_x")
+    kept: list[tuple[int, Site]] = []
+    dummies, guessed, empty, no_xyz = [], [], [], []
+    for i, s in enumerate(small.sites):
+        element, is_guess = _element_of(s)
+        if element is None:
+            dummies.append(f"{s.label or '?'} ('{s.type_symbol or '?'}')")
+            continue
+        if is_guess:
+            guessed.append(f"{s.type_symbol or s.label} → {element}")
+        occupancy = float(s.occ)
+        if not 0 <= occupancy <= MAX_OCCUPANCY:
+            raise InputError(f"{where}: site '{clip(s.label, 30)}' has occupancy {occupancy:g}, outside 0–1{at}",
+                             path=path, fix="correct its _atom_site_occupancy (a fraction of 1)")
+        if occupancy == 0:
+            empty.append(s.label)
+            continue
+        s.element = gemmi.Element(element)
+        fract = (float(s.fract.x), float(s.fract.y), float(s.fract.z))
+        if not all(math.isfinite(v) for v in fract):
+            no_xyz.append(s.label)
+        kept.append((i, Site(label=s.label, element=element, type_symbol=s.type_symbol, fract=fract,
+                             occupancy=min(occupancy, 1.0), u_iso=float(s.u_iso) if s.u_iso else float("nan"),
+                             disorder_group=int(s.disorder_group))))
+    if no_xyz:
+        raise InputError(f"{where}: site(s) without numeric coordinates: {clip_list(no_xyz)}{at}", path=path,
+                         fix="remove or complete those _atom_site rows")
+    if guessed:
+        warnings.append(f"element read from the first letter of {len(guessed)} type symbol(s) or label(s) that are "
+                        f"not element symbols (check them): {clip_list(sorted(set(guessed)))}")
+    if dummies:
+        warnings.append(f"{len(dummies)} dummy or pseudo-atom site(s) skipped (not an element): {clip_list(dummies)}")
+    if empty:
+        warnings.append(f"{len(empty)} site(s) with occupancy 0 skipped: {clip_list(empty)}")
+    if not kept:
+        what = "atom sites" if not small.sites else "sites with an element and a non-zero occupancy"
+        raise InputError(f"{where} has no {what}{at}", path=path,
+                         fix="give the CIF of the refined structure (an _atom_site loop with element type symbols)")
+    return kept
+
+
+def _without_repeated_sites(kept: list[tuple[int, Site]], ops: SymOps, orth: np.ndarray,
+                            warnings: list[str]) -> list[tuple[int, Site]]:
+    """``kept`` without the sites that repeat an earlier site (see :func:`~.symmetry.repeated_sites`)."""
+    sites = [site for _, site in kept]
+    repeats = repeated_sites(np.array([s.fract for s in sites]), [s.element for s in sites],
+                             np.array([s.occupancy for s in sites]), [s.disorder_group for s in sites], ops, orth,
+                             occupancy_limit=MAX_OCCUPANCY)
+    if not repeats:
+        return kept
+    warnings.append(f"{len(repeats)} site(s) repeat an earlier site of the same element at the same position (a "
+                    f"lattice or symmetry copy; occupancies would add up above 1): dropped: "
+                    f"{clip_list(sites[j].label + ' = ' + sites[k].label for j, k in repeats)}")
+    dropped = {j for j, _ in repeats}
+    return [pair for n, pair in enumerate(kept) if n not in dropped]
+
+
+def _keep_only(small: gemmi.SmallStructure, indices: list[int]) -> None:
+    """Remove every site of ``small`` whose index is not in ``indices``."""
+    keep = set(indices)
+    for i in reversed(range(len(small.sites))):
+        if i not in keep:
+            del small.sites[i]
+
+
+def _space_group_number(block: gemmi.cif.Block) -> int | None:
+    """``_space_group_IT_number`` (or the old tag) when it is a space-group number 1–230."""
+    number = _number(block, "_space_group_IT_number", "_symmetry_Int_Tables_number")
+    return int(number) if number is not None and 1 <= number <= 230 and number == int(number) else None
+
+
+def _space_group_warnings(block: gemmi.cif.Block, sg: gemmi.SpaceGroup | None, symbol: str) -> list[str]:
+    """A warning when the space-group number is not 1–230 or does not match the symbol."""
+    raw = _value(block, "_space_group_IT_number", "_symmetry_Int_Tables_number")
+    number = _space_group_number(block)
+    if raw is not None and number is None:
+        return [f"space-group number '{clip(raw, 20)}' is not a number 1–230: ignored"]
+    if sg is not None and number is not None and sg.number != number:
+        return [f"space-group number {number} does not match the symbol {clip(symbol, 30)!r}"]
+    return []
+
+
+def _structure(block: gemmi.cif.Block, small: gemmi.SmallStructure, cell: Cell, sites: tuple[Site, ...],
+               symops: tuple[str, ...], source: str, origin: Origin) -> CrystalStructure:
+    """The :class:`CrystalStructure` of validated parts, with the block's space group, Z, formula and codes."""
+    sg = small.spacegroup
+    hm = _value(block, "_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M", "_space_group.name_H-M_alt")
+    number = _space_group_number(block)
+    sg_number = number if number is not None else (sg.number if sg is not None else None)
     z_value = _number(block, "_cell_formula_units_Z")
-    z = int(round(z_value)) if z_value else None
-    formula_sum = _value(block, "_chemical_formula_sum")
+    z = int(round(z_value)) if z_value and 0 < z_value < 1e6 else None
     codes = {tag: v for tag in DATABASE_CODE_TAGS if (v := _value(block, tag)) is not None}
     for item in block:
         pair = item.pair
         if pair is not None and pair[0].lower().startswith("_database_code_") and pair[0] not in codes \
                 and not gemmi.cif.is_null(pair[1]):
             codes[pair[0]] = gemmi.cif.as_string(pair[1]).strip()
-
-    structure = CrystalStructure(
-        name=block.name, source=str(source), cell=cell, space_group=hm, space_group_number=sg_number, z=z,
-        formula_sum=formula_sum, sites=tuple(sites), symops=tuple(symops),
+    return CrystalStructure(
+        name=block.name, source=str(source), cell=cell,
+        space_group=hm if hm is not None else (sg.xhm() if sg is not None else "P 1"), space_group_number=sg_number,
+        z=z, formula_sum=_value(block, "_chemical_formula_sum"), sites=sites, symops=symops,
         database_code=next(iter(codes.values()), None), database_codes=codes, origin=origin)
-    disorder = _disorder_report(structure)
-    warnings.extend(disorder.messages())
-    warnings.extend(_formula_warnings(structure))
-    object.__setattr__(structure, "disorder", disorder)
-    object.__setattr__(structure, "warnings", tuple(warnings))
-    return structure
 
 
 def _disorder_report(st: CrystalStructure) -> DisorderReport:

@@ -11,11 +11,16 @@ Conventions
   ``1_555`` and ``n`` alone for ``n_555``; :func:`parse_symmetry_code` accepts both.
 * When several operations put an atom on the same position (an atom on a special position), the
   lowest operation number is used (what SHELXL does).
+* A CIF's operations must be a space group: each rotation part integral with determinant ±1, the list
+  closed under composition (modulo lattice translations; repeats allowed) and every operation an isometry
+  of the cell metric. :func:`check_group` and :func:`check_isometries` say which operation breaks which rule.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -24,6 +29,13 @@ import numpy as np
 
 #: Cartesian tolerance (Å) below which two images of one site are the same position.
 SAME_POSITION_TOL = 0.05
+
+#: Largest relative change of a cell length or angle cosine an operation may make (an isometry makes none);
+#: the relative error of the metric tensor entry G_ij is measured against sqrt(G_ii G_jj).
+METRIC_TOLERANCE = 0.02
+
+#: Translations are multiples of 1/24 (gemmi's denominator): they are compared in these units.
+_TRANSLATION_DENOMINATOR = 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +66,63 @@ class SymOps:
     def apply(self, n: int, frac: np.ndarray) -> np.ndarray:
         """Operation ``n`` (0-based) applied to fractional coordinates (shape (3,) or (k, 3))."""
         return np.asarray(frac, dtype=float) @ self.rot[n].T + self.tran[n]
+
+    @functools.cached_property
+    def table(self) -> np.ndarray:
+        """(n, n) multiplication table: ``table[a, b]`` is the (lowest) index of the operation equal to
+        op_a ∘ op_b modulo lattice translations, −1 when that product is not in the list."""
+        index: dict[bytes, int] = {}
+        for n, key in enumerate(_op_keys(self.rot, self.tran)):
+            index.setdefault(key.tobytes(), n)
+        rot = np.einsum("aij,bjk->abik", self.rot, self.rot)
+        tran = np.einsum("aij,bj->abi", self.rot, self.tran) + self.tran[:, None, :]
+        keys = _op_keys(rot.reshape(-1, 3, 3), tran.reshape(-1, 3))
+        n_ops = len(self)
+        return np.array([index.get(k.tobytes(), -1) for k in keys], dtype=int).reshape(n_ops, n_ops)
+
+
+def _op_keys(rot: np.ndarray, tran: np.ndarray) -> np.ndarray:
+    """(k, 12) integer keys of operations: the rotation entries and the translations in 1/24 modulo 1."""
+    r = np.rint(rot).astype(np.int64).reshape(-1, 9)
+    t = np.mod(np.rint(tran * _TRANSLATION_DENOMINATOR), _TRANSLATION_DENOMINATOR).astype(np.int64)
+    return np.ascontiguousarray(np.concatenate([r, t.reshape(-1, 3)], axis=1))
+
+
+def check_group(ops: SymOps) -> None:
+    """Raise ``ValueError(sentence)`` unless ``ops`` are the operations of a space group (the cell aside).
+
+    Every rotation part must be an integer matrix with determinant ±1 (invertible), and the list must hold the
+    identity and be closed under composition modulo lattice translations (repeats allowed). The sentence names
+    the first operation (1-based, CIF order) that breaks a rule.
+    """
+    for n, rot in enumerate(ops.rot):
+        det = float(np.linalg.det(rot))
+        if not np.allclose(rot, np.rint(rot), atol=1e-6) or abs(abs(det) - 1.0) > 1e-6:
+            raise ValueError(f"symmetry operation {n + 1} '{ops.triplets[n]}' is not invertible (its rotation part "
+                             f"has determinant {det:.3g}, not ±1)")
+    identity = _op_keys(np.eye(3)[None], np.zeros((1, 3)))[0]
+    if not (_op_keys(ops.rot, ops.tran) == identity).all(axis=1).any():
+        raise ValueError("the symmetry operations do not form a group: the identity 'x,y,z' is not in the list "
+                         "(the list is incomplete)")
+    missing = np.argwhere(ops.table < 0)
+    if missing.size:
+        a, b = (int(v) for v in missing[0])
+        product = (gemmi.Op(ops.triplets[a]) * gemmi.Op(ops.triplets[b])).wrap().triplet()
+        raise ValueError(f"the symmetry operations do not form a group: operation {a + 1} '{ops.triplets[a]}' "
+                         f"after operation {b + 1} '{ops.triplets[b]}' gives '{product}', which is not in the list")
+
+
+def check_isometries(ops: SymOps, metric: np.ndarray) -> None:
+    """Raise ``ValueError(sentence)`` unless every operation keeps the cell's lengths and angles.
+
+    ``metric`` is the metric tensor G = Oᵀ O of the cell (Å², O the fractional → Cartesian matrix); an operation
+    with rotation R passes when |Rᵀ G R − G|_ij ≤ :data:`METRIC_TOLERANCE` · sqrt(G_ii G_jj) for every i, j.
+    """
+    scale = np.sqrt(np.outer(np.diag(metric), np.diag(metric)))
+    for n, rot in enumerate(ops.rot):
+        if (np.abs(rot.T @ metric @ rot - metric) / scale).max() > METRIC_TOLERANCE:
+            raise ValueError(f"symmetry operation {n + 1} '{ops.triplets[n]}' is not a symmetry of this cell (it "
+                             "changes the cell's lengths or angles)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +175,34 @@ def expand_sites(frac: np.ndarray, ops: SymOps, orth: np.ndarray, tol: float = S
         multiplicity[j] = len(reps)
     return CellImages(np.array(sites, dtype=int), np.array(opidx, dtype=int),
                       np.array(positions, dtype=float).reshape(-1, 3), node_of, shift_of, multiplicity)
+
+
+def repeated_sites(frac: np.ndarray, elements: Sequence[str], occupancy: np.ndarray, groups: Sequence[int],
+                   ops: SymOps, orth: np.ndarray, *, occupancy_limit: float = 1.01,
+                   tol: float = SAME_POSITION_TOL) -> list[tuple[int, int]]:
+    """Sites listed twice: ``(j, k)`` for every site ``j`` within ``tol`` Å of an image (any operation, any
+    lattice translation) of an earlier site ``k < j`` of the same element, when together they would hold more
+    than ``occupancy_limit`` atoms and are not alternatives of different disorder groups. ``k`` is the lowest
+    such site. Expanded or repeated asymmetric units (e.g. a P1 block listing one atom per cell corner) give
+    these; partial sites sharing a position (mixed or split occupancy) do not.
+    """
+    frac = np.asarray(frac, dtype=float).reshape(-1, 3)
+    elements = np.asarray(elements)
+    groups = np.asarray(groups)
+    allpos = np.einsum("nab,jb->jna", ops.rot, frac) + ops.tran[None, :, :]  # (N, n_ops, 3)
+    out = []
+    for j in range(1, len(frac)):
+        earlier = np.arange(j)
+        candidates = earlier[(elements[:j] == elements[j]) & (occupancy[:j] + occupancy[j] > occupancy_limit)
+                             & ((groups[:j] == groups[j]) | (groups[:j] == 0) | (groups[j] == 0))]
+        if candidates.size == 0:
+            continue
+        d = allpos[candidates] - frac[j]
+        d -= np.rint(d)
+        close = (np.linalg.norm(d @ orth.T, axis=2) < tol).any(axis=1)
+        if close.any():
+            out.append((j, int(candidates[np.argmax(close)])))
+    return out
 
 
 def locate(images: CellImages, orth: np.ndarray, site: int, frac: np.ndarray,

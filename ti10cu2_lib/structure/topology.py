@@ -10,6 +10,11 @@ dimensionality; for a chain, their greatest common generator is the propagation 
 Components related by a space-group operation are one *class* (e.g. the four molecules of a P2_1/c cell
 with Z = 4 form one class with ``count_per_cell`` 4). Formulas are occupancy-weighted (Hill order);
 ``n_atoms`` counts atom sites, disordered alternatives included.
+
+A structure without any bond (not even metal–metal contacts, see :mod:`.bonds`) has no connectivity to
+speak of: its dimensionality is *undetermined* (``Topology.determined`` False, ``null`` in JSON, and a note),
+never "0D". Every bond is an edge in both directions, so components never depend on which end a bond was
+found from.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from ti10cu2_lib.core.provenance import Origin, computed_from
 from ti10cu2_lib.core.results import Result
 from ti10cu2_lib.structure.bonds import METALS, Bond, BondSet, find_bonds
 from ti10cu2_lib.structure.cif import CrystalStructure, format_formula
-from ti10cu2_lib.structure.symmetry import locate
+from ti10cu2_lib.structure.symmetry import SAME_POSITION_TOL, locate
 
 _INSTANCE_WORDS = {0: "molecule", 1: "chain", 2: "layer", 3: "framework"}
 
@@ -96,10 +101,12 @@ class Topology(Result):
     node_component: np.ndarray  # component index of every cell node
     node_offset: np.ndarray  # lattice offset of every cell node in its unfolded component
     origin: Origin = field(repr=False)
+    notes: tuple[str, ...] = ()  # sentences a reader needs (metal–metal bonds used, dimensionality undetermined)
+    determined: bool = True  # False when there is no bond at all: the dimensionality means nothing
 
     @property
     def dimensionality(self) -> int:
-        """Highest dimensionality of any component."""
+        """Highest dimensionality of any component (0 when :attr:`determined` is False: see there)."""
         return max((c.dimensionality for c in self.components), default=0)
 
     def instance(self, node: int, shift: np.ndarray | tuple[int, int, int]) -> tuple[int, tuple[int, ...]]:
@@ -117,8 +124,10 @@ class Topology(Result):
         return _INSTANCE_WORDS[self.dimensionality if dimensionality is None else dimensionality]
 
     def to_dict(self) -> dict:
-        return {"dimensionality": self.dimensionality, "components": [c.to_dict() for c in self.classes],
-                "provenance": self.origin.to_dict()}
+        return {"dimensionality": self.dimensionality if self.determined else None,
+                "components": [c.to_dict() | ({} if self.determined else {"dimensionality": None})
+                               for c in self.classes],
+                "notes": list(self.notes), "provenance": self.origin.to_dict()}
 
 
 def connected_components(structure: CrystalStructure, bonds: BondSet | None = None, *,
@@ -131,9 +140,9 @@ def connected_components(structure: CrystalStructure, bonds: BondSet | None = No
     bonds = bonds if bonds is not None else find_bonds(structure)
     images = structure.images
     n_nodes = len(images)
-    edges = cell_edges(structure, bonds.bonds + (bonds.long_contacts if include_long_contacts else ()))
     adjacency: list[list[tuple[int, np.ndarray, Bond]]] = [[] for _ in range(n_nodes)]
-    for u, v, shift, bond in edges:
+    for u, v, shift, bond in _both_directions(cell_edges(structure, bonds.bonds + (
+            bonds.long_contacts if include_long_contacts else ()))):
         adjacency[u].append((v, shift, bond))
 
     comp_of = np.full(n_nodes, -1, dtype=int)
@@ -191,7 +200,14 @@ def connected_components(structure: CrystalStructure, bonds: BondSet | None = No
     if include_long_contacts:
         method += " (long metal···donor contacts counted as links)"
     origin = computed_from(bonds.origin, method=method)
-    return Topology(tuple(components), classes, comp_of, offset, origin)
+    determined = bool(bonds.bonds)
+    notes = bonds.notes + (() if determined else (NO_BONDS_NOTE,))
+    return Topology(tuple(components), classes, comp_of, offset, origin, notes, determined)
+
+
+#: What a structure without any bond gets instead of a dimensionality.
+NO_BONDS_NOTE = ("no bond at all (every atom farther from every other than r1 + r2 + tolerance): the "
+                 "dimensionality is undetermined, not 0D; check the cell and coordinates, or raise --tolerance")
 
 
 #: Cost of cutting a bond when choosing a chain's repeat unit: bonds to metals are cheap (coordination links),
@@ -253,26 +269,36 @@ def _compact_repeat_unit(nodes: np.ndarray, offset: np.ndarray, prop: np.ndarray
 
 
 def cell_edges(structure: CrystalStructure, bonds: tuple[Bond, ...]) -> list[tuple[int, int, np.ndarray, Bond]]:
-    """Every bond of every cell atom: (node u, node v, lattice shift of v, generating asymmetric-unit bond)."""
-    images, ops = structure.images, structure.ops
-    orth = structure.orth
+    """Every bond of every cell atom: (node u, node v, lattice shift of v, generating asymmetric-unit bond).
+
+    Node u is site i moved by operation m; the bond i → j@(n, s) becomes u → op_m(op_n(x_j) + s), which is the
+    image of site j under op_m∘op_n (:attr:`~.symmetry.SymOps.table`) plus a lattice shift; where that does
+    not hold to :data:`~.symmetry.SAME_POSITION_TOL`, the image is searched for.
+    """
+    images, ops, orth = structure.images, structure.ops, structure.orth
     edges = []
     for bond in bonds:
-        i, j = bond.site1, bond.site2
-        target = np.array(bond.frac2)  # op_n(x_j) + shift
-        nodes_i = images.nodes_of_site(i)
-        nodes_j = images.nodes_of_site(j)
-        pos_j = images.pos[nodes_j]
-        for u in nodes_i:
-            m = images.op[u]
-            q = ops.rot[m] @ target + ops.tran[m]  # where op_m takes the bonded atom
-            d = q[None, :] - pos_j
-            shift = np.rint(d)
-            resid = np.linalg.norm((d - shift) @ orth.T, axis=1)
-            k = int(np.argmin(resid))
-            if resid[k] < 0.05:
-                edges.append((int(u), int(nodes_j[k]), shift[k].astype(int), bond))
+        nodes_u = images.nodes_of_site(bond.site1)
+        m = images.op[nodes_u]
+        q = np.einsum("kab,b->ka", ops.rot[m], np.array(bond.frac2)) + ops.tran[m]  # where op_m takes the atom
+        product = ops.table[m, bond.op]
+        nodes_v = images.node_of[bond.site2, np.maximum(product, 0)]
+        d = q - images.pos[nodes_v]
+        shifts = np.rint(d)
+        fits = (product >= 0) & (np.linalg.norm((d - shifts) @ orth.T, axis=1) < SAME_POSITION_TOL)
+        for k, u in enumerate(nodes_u):
+            found = (int(nodes_v[k]), shifts[k].astype(int)) if fits[k] else locate(images, orth, bond.site2, q[k])
+            if found is not None:
+                edges.append((int(u), found[0], found[1], bond))
     return edges
+
+
+def _both_directions(edges: list[tuple[int, int, np.ndarray, Bond]]) -> list[tuple[int, int, np.ndarray, Bond]]:
+    """``edges`` plus the reverse (v → u, −shift) of every edge whose reverse is missing (a bond right at the
+    cut-off can be found from one end only, through rounding)."""
+    seen = {(u, v, tuple(shift)) for u, v, shift, _ in edges}
+    missing = [(v, u, -shift, bond) for u, v, shift, bond in edges if (v, u, tuple(-shift)) not in seen]
+    return edges + missing
 
 
 def _classify(structure: CrystalStructure, components: list[Component], comp_of: np.ndarray
@@ -290,9 +316,13 @@ def _classify(structure: CrystalStructure, components: list[Component], comp_of:
         u = int(comp.nodes[0])
         site = int(images.site[u])
         for n in range(len(ops)):
-            found = locate(images, structure.orth, site, ops.apply(n, images.pos[u]))
-            if found is not None:
-                a, b = find(comp.index), find(int(comp_of[found[0]]))
+            product = int(ops.table[n, images.op[u]])  # op_n∘op_m: node_of says where it puts the site
+            node = images.node_of[site, product] if product >= 0 else None
+            if node is None:
+                found = locate(images, structure.orth, site, ops.apply(n, images.pos[u]))
+                node = None if found is None else found[0]
+            if node is not None:
+                a, b = find(comp.index), find(int(comp_of[node]))
                 if a != b:
                     parent[b] = a
     groups: dict[int, list[int]] = {}
