@@ -132,11 +132,6 @@ def test_structure_and_bonds_over_the_corpus(corpus_files):
     check(outcomes, wall, len(corpus_files))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="pxrd.py still opens CIFs with gemmi directly (einsum error on irresolvable-symops.cif, "
-                          "null intensities for sites without coordinates, errors naming the block not the file): "
-                          "its load_crystal must use structure.cif.read_document + small_structure_from_block; "
-                          "remove this mark when it does")
 def test_pxrd_over_the_corpus(corpus_files):
     outcomes, wall = run_corpus(("pxrd",), corpus_files)
     check(outcomes, wall, len(corpus_files))

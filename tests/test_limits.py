@@ -28,10 +28,12 @@ USER = Origin(Provenance.USER, "test file")
 
 
 def cif_text(n_sites: int, spacegroup: str = "P 1", *, a: float = 12.0, seed: int = 0) -> str:
-    """A CIF of ``n_sites`` random general-position sites (C, O, Cu), cell β = 97°, space group ``spacegroup``."""
+    """A CIF of ``n_sites`` random general-position sites (C, O, Cu), space group ``spacegroup``, cell β = 97° (90°
+    for an orthorhombic group: symmetry operations must be isometries of the cell)."""
     rng = np.random.default_rng(seed)
+    beta = 90 if spacegroup == "P 21 21 21" else 97
     lines = ["data_synthetic", f"_cell_length_a {a}", f"_cell_length_b {a * 1.1:.3f}", f"_cell_length_c {a * 0.9:.3f}",
-             "_cell_angle_alpha 90", "_cell_angle_beta 97", "_cell_angle_gamma 90",
+             "_cell_angle_alpha 90", f"_cell_angle_beta {beta}", "_cell_angle_gamma 90",
              f"_symmetry_space_group_name_H-M '{spacegroup}'", "loop_", "_atom_site_label", "_atom_site_type_symbol",
              "_atom_site_fract_x", "_atom_site_fract_y", "_atom_site_fract_z", "_atom_site_U_iso_or_equiv"]
     elements = rng.choice(["C", "O", "Cu"], size=n_sites, p=[0.6, 0.3, 0.1])

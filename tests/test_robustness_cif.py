@@ -22,10 +22,6 @@ from ti10cu2_lib.structure.topology import connected_components
 
 CUI = "COD_2231779_catena_CuI_imidazolylpyridine.cif"  # P-1, symops 'x, y, z' and '-x, -y, -z'
 CUI_SYMOPS = "loop_\n_symmetry_equiv_pos_as_xyz\n'x, y, z'\n'-x, -y, -z'\n"
-PXRD_NEEDS_SHARED_LOADER = pytest.mark.xfail(
-    strict=True, reason="pxrd.py still opens CIFs with gemmi directly: its load_crystal must use "
-                        "structure.cif.read_document + small_structure_from_block (change described for the owner "
-                        "of structure/pxrd.py); remove this mark when it does")
 
 
 @pytest.fixture
@@ -118,7 +114,6 @@ def test_operations_without_the_identity_are_refused(capsys, cod_inputs):
 
 
 @pytest.mark.parametrize("name", ["cif_fix_values/2001507_temperature_ambiant.cif", "irresolvable-symops.cif"])
-@PXRD_NEEDS_SHARED_LOADER
 def test_pxrd_refuses_the_same_operations_at_load(capsys, cod_inputs, name):
     assert "is not invertible" in refused(capsys, cod_inputs / name, "pxrd")
 
@@ -175,7 +170,6 @@ def test_sites_without_coordinates_are_refused_naming_them(tmp_path, cui_text):
         load_cif(path)
 
 
-@PXRD_NEEDS_SHARED_LOADER
 def test_pxrd_refuses_sites_without_coordinates_instead_of_null_intensities(capsys, tmp_path, cui_text):
     path = write(tmp_path, "synthetic_no_x.cif", with_row(cui_text, CU1_ROW.replace("-0.29230(10)", "?")))
     assert "without numeric coordinates: Cu1" in refused(capsys, path, "pxrd")

@@ -56,6 +56,7 @@ import numpy as np
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
 from ti10cu2_lib.core.results import Result, to_jsonable
+from ti10cu2_lib.structure.cif import read_document, small_structure_from_block
 
 CU_KA1 = 1.540562  # Å, Hölzer et al. 1997
 CU_KA2 = 1.544390  # Å, Hölzer et al. 1997
@@ -165,6 +166,7 @@ class Crystal:
     prim_site: np.ndarray
     centring_factor: int
     origin: Origin
+    source: str = "structure"  # the file the crystal was read from (named in error messages)
 
     @property
     def unit_cell(self) -> gemmi.UnitCell:
@@ -193,12 +195,7 @@ class Crystal:
 
 
 def _read_block(path: Path, block: str | None) -> gemmi.cif.Block:
-    try:
-        doc = gemmi.cif.read(str(path))
-    except Exception as exc:  # gemmi raises RuntimeError/ValueError with a parser message
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"not a readable CIF ({msg[:120]})", path=path,
-                         fix="give a CIF file (e.g. as exported by the CSD or COD)") from None
+    doc = read_document(path)  # checked, decoded and parsed as every structure command reads a CIF
     if block is not None:
         found = doc.find_block(block)
         if found is None:
@@ -337,7 +334,7 @@ def crystal_from_small_structure(st: gemmi.SmallStructure, origin: Origin, *, pa
         name=st.name, cell=(cell.a, cell.b, cell.c, cell.alpha, cell.beta, cell.gamma), spacegroup=sg_name,
         ops=ops, labels=tuple(labels), elements=tuple(elements), fract=fract, occupancy=occ, u_iso=u_iso,
         u_source=tuple(u_source), cell_fract=cell_fract, cell_site=cell_site, prim_fract=prim_fract,
-        prim_site=prim_site, centring_factor=centring_factor, origin=origin)
+        prim_site=prim_site, centring_factor=centring_factor, origin=origin, source=str(path))
 
 
 def load_crystal(path: str | Path, *, block: str | None = None, origin: Origin | None = None) -> Crystal:
@@ -346,16 +343,8 @@ def load_crystal(path: str | Path, *, block: str | None = None, origin: Origin |
     The origin defaults to ``user file <name>`` (provenance ``user``).
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", path=path, fix="check the path")
-    if path.is_dir():
-        raise InputError("is a directory, not a CIF", path=path, fix="give the path of a .cif file")
     cif_block = _read_block(path, block)
-    try:
-        st = gemmi.make_small_structure_from_block(cif_block)
-    except Exception as exc:
-        raise InputError(f"cannot build a structure from block '{cif_block.name}' ({str(exc)[:100]})", path=path,
-                         fix="check the cell, symmetry and _atom_site_ loop") from None
+    st, _warnings = small_structure_from_block(cif_block, source=path)  # the validation of every structure command
     if origin is None:
         origin = Origin(Provenance.USER, f"user file {path.name}" + (f" (block {block})" if block else ""))
     return crystal_from_small_structure(st, origin, path=path)
@@ -438,8 +427,9 @@ def _check_reflection_count(crystal: Crystal, g_max: float) -> None:
     if expected > MAX_REFLECTIONS:
         raise InputError(f"about {round(expected):,} reflections up to d = {1 / g_max:.3g} Å, more than "
                          f"the {MAX_REFLECTIONS:,} a PXRD simulation accepts (pxrd.MAX_REFLECTIONS)",
-                         path=crystal.name, fix="lower the 2θ maximum (--two-theta-max; the count grows as sin³θ_max) "
-                                                "or simulate a smaller cell")
+                         path=crystal.source,
+                         fix="lower the 2θ maximum (--two-theta-max; the count grows as sin³θ_max) or simulate a "
+                             "smaller cell")
 
 
 def _check_phase_terms(crystal: Crystal, n_families: int) -> None:
@@ -448,7 +438,7 @@ def _check_phase_terms(crystal: Crystal, n_families: int) -> None:
     if terms > MAX_PHASE_TERMS:
         raise InputError(f"{n_families:,} reflection families × {crystal.prim_fract.shape[0]:,} "
                          f"atoms = {terms:.2g} structure-factor terms, more than the {MAX_PHASE_TERMS:.2g} a PXRD "
-                         "simulation accepts (pxrd.MAX_PHASE_TERMS)", path=crystal.name,
+                         "simulation accepts (pxrd.MAX_PHASE_TERMS)", path=crystal.source,
                          fix="lower the 2θ maximum (--two-theta-max) or simulate a smaller cell")
 
 
@@ -752,7 +742,7 @@ def _check_profile_terms(crystal: Crystal, n_points: int, n_peaks: int) -> None:
     if terms > MAX_PROFILE_TERMS:
         raise InputError(f"{n_points:,} pattern points × {n_peaks:,} peaks = {terms:.2g} profile "
                          f"terms, more than the {MAX_PROFILE_TERMS:.2g} a PXRD simulation accepts "
-                         "(pxrd.MAX_PROFILE_TERMS)", path=crystal.name,
+                         "(pxrd.MAX_PROFILE_TERMS)", path=crystal.source,
                          fix="use a coarser --step, a narrower 2θ range or a smaller cell")
 
 
@@ -774,7 +764,7 @@ def simulate_pxrd(crystal: Crystal | str | Path, settings: PxrdSettings | None =
     tt, inten = stick_intensities(refl, lam, monochromator_two_theta=settings.monochromator_two_theta,
                                   po_hkl=settings.po_hkl, po_r=settings.po_r)
     if inten.size == 0 or inten.max() <= 0:
-        raise InputError(f"no reflections up to 2θ = {settings.two_theta_max:g}°", path=crystal.name,
+        raise InputError(f"no reflections up to 2θ = {settings.two_theta_max:g}°", path=crystal.source,
                          fix="raise --two-theta-max or check the cell")
     keep = inten >= min_relative_intensity * inten.max()
     n_points = int(math.floor((settings.two_theta_max - settings.two_theta_min) / settings.step + 1e-9)) + 1
