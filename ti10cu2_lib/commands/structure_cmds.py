@@ -36,7 +36,7 @@ from ti10cu2_lib.structure.geometry import angles_at, fit_plane, interplanar_ang
 from ti10cu2_lib.structure.packing import packing, supercell_centroids
 from ti10cu2_lib.structure.recognition import expected_form
 from ti10cu2_lib.structure.report import structure_summary
-from ti10cu2_lib.structure.topology import Topology, connected_components
+from ti10cu2_lib.structure.topology import connected_components
 
 
 def _common(parser: argparse.ArgumentParser, *, tolerance: bool = True) -> None:
@@ -119,16 +119,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_packing)
 
 
-def _with_topology_notes(payload: dict, topology: Topology) -> dict:
-    """The summary with the topology's notes among the warnings, and ``null`` dimensionalities when there is
-    no bond at all (the dimensionality is then undetermined, not 0D)."""
-    payload["warnings"] = [*payload["warnings"], *topology.notes]
-    if not topology.determined:
-        payload["dimensionality"] = None
-        payload["components"] = [{**c, "dimensionality": None} for c in payload["components"]]
-    return payload
-
-
 def _dimensionality_text(value: int | None) -> str:
     return "undetermined" if value is None else f"{value}D"
 
@@ -137,8 +127,7 @@ def cmd_structure(args: argparse.Namespace) -> int:
     st = _load(args)
     bonds = find_bonds(st, args.tolerance)
     topo = connected_components(st, bonds)
-    payload = _with_topology_notes(
-        structure_summary(st, topo, expected_form(st, [c.formula for c in topo.classes])), topo)
+    payload = structure_summary(st, topo, expected_form(st, [c.formula for c in topo.classes]))
     c = payload["cell"]
     rows = [
         {"quantity": "block", "value": payload["block"]},

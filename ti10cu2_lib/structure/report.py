@@ -51,7 +51,8 @@ def anatomy(structure: CrystalStructure, *, tolerance: float = DEFAULT_TOLERANCE
 
 
 def structure_summary(structure: CrystalStructure, topology: Topology, form: FormMatch | None = None) -> dict:
-    """Cell, space group, formula, Z, atoms per cell, components, warnings and provenance as a JSON-ready dict."""
+    """Cell, space group, formula, Z, atoms per cell, components, warnings (the topology's notes among them) and
+    provenance as a JSON-ready dict."""
     c = structure.cell
     out = {
         "block": structure.name,
@@ -65,13 +66,15 @@ def structure_summary(structure: CrystalStructure, topology: Topology, form: For
         "z": structure.z,
         "n_sites_asymmetric_unit": len(structure.sites),
         "n_atoms_cell": structure.n_atoms_cell,
-        "dimensionality": topology.dimensionality,
-        "components": [k.to_dict() for k in topology.classes],
+        # with no bond at all the dimensionality is undetermined (null), not 0D
+        "dimensionality": topology.dimensionality if topology.determined else None,
+        "components": [k.to_dict() | ({} if topology.determined else {"dimensionality": None})
+                       for k in topology.classes],
     }
     if form is not None:
         out["form"] = {"form": form.form, "matched_by": form.matched_by, "mismatches": list(form.mismatches),
                        "notes": list(form.notes)}
-    out["warnings"] = list(structure.warnings)
+    out["warnings"] = [*structure.warnings, *topology.notes]
     out["provenance"] = computed_from(structure.origin, method="structure summary").to_dict()
     return out
 
