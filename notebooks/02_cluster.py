@@ -22,18 +22,20 @@
 #
 # **The atomic coordinates are in the authors' CIFs (two CCDC depositions, numbers below), which we may not
 # redistribute.**
-# So this notebook (1) says whether you have imported them, (2) shows the article's numbers with their provenance,
-# (3) computes them from the deposited CIFs *if you imported them*, and (4) demonstrates every method on public
-# structures from the Crystallography Open Database (COD), read in place.
+# So this notebook (1) says whether you have imported them, (2) shows the article's numbers with their provenance and
+# a diagram of the building units the text names (illustrative), (3) computes the numbers from the deposited CIFs *if
+# you imported them*, and (4) demonstrates every method on public structures from the Crystallography Open Database
+# (COD) shipped in `data/demo/` — a 0D cluster crystal for sp and a 1D chain for cs, **not the article's structures**.
 
 # %%
 import panel as pn
 from IPython.display import display
 
-from ti10cu2_lib.core.paths import reference_data_dir
+from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data import datasets
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.present import figures_structure as fs
 from ti10cu2_lib.present.viewer3d import StructureViewer, structure_view
 from ti10cu2_lib.report.claims import check_claims
 from ti10cu2_lib.report.sensitivity import coordination_tolerance_scan
@@ -43,6 +45,8 @@ from ti10cu2_lib.structure.coordination import DEFAULT_JAHN_TELLER_THRESHOLD
 from ti10cu2_lib.structure.geometry import fit_plane, interplanar_angle
 from ti10cu2_lib.structure.report import anatomy
 from ti10cu2_lib.structure.reported_geometry import CU_O_MAX_DISTANCE, structural_numbers
+from ti10cu2_lib.structure.schematic import DEMO_DIR, DEMO_FOR_FORM
+from ti10cu2_lib.structure.schematic_core import core_schematic
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")
@@ -97,6 +101,27 @@ GEOMETRY = ["cu_o_min", "cu_o_max", "cu_o_mean", "cu_o_ome_1", "cu_o_ome_2", "cu
 p.registry_table(ids=GEOMETRY)[["id", "form", "quantity", "value", "unit", "provenance", "source"]]
 
 # %% [markdown]
+# ### The building units as a diagram (illustrative)
+#
+# The same words drawn as a graph: two {Ti4} trapezoids with their μ3-O, the four μ2-O that make the {Ti8} double
+# layer, the two {TiCu} dimers on its sides, the eight sal²⁻ in their two binding modes, the Cu–OMe; for cs the lost
+# terminal –OMe and the two hinges. The text gives units and counts, not which atoms are joined: the diagram's edges
+# are drawn to nearby atoms for the layout only, and the counts below are counted off the diagram. The two readings
+# of the μ3-O count are drawn side by side (both have eight oxo O).
+
+# %%
+cores = {(form, reading): core_schematic(form, reading) for form in FORMS for reading in ("formula", "text")}
+display(p.results_table([
+    p.Row(f"({form}) bridging O, reading '{reading}'",
+          f"{c.bridging_oxygen()['mu3_O']} μ3-O + {c.bridging_oxygen()['mu2_O']} μ2-O", "", c.origin, form=form)
+    for (form, reading), c in cores.items()] + [
+    p.Row(f"({form}) metals; Cu–OMe; hinges", f"{c.metals()}; {c.count('OMe')}; {c.count('hinge')}", "", c.origin,
+          form=form) for (form, reading), c in cores.items() if reading == "formula"])[
+    ["quantity", "value", "provenance"]])
+pn.Tabs(*[(f"{form}, μ3-O as in the {'formula' if reading == 'formula' else 'sentence'}",
+           pn.panel(fs.core_schematic_figure(c))) for (form, reading), c in cores.items()])
+
+# %% [markdown]
 # The claims check knows which of these it can compute and from what; without the CIFs every structural line says
 # `needs deposited CIF`:
 
@@ -137,24 +162,28 @@ for form in FORMS:
 # %% [markdown]
 # ## 4. The methods, demonstrated on public COD structures
 #
-# Each analysis above works on any small-molecule CIF. Here they run on public COD entries (read in place from
-# `../shared/reference-data/cif/`, provenance `user` because you supply them):
+# Each analysis above works on any small-molecule CIF. Here they run on public-domain COD entries shipped in
+# `data/demo/` (licence and source in its README), provenance `illustrative` because they are **not** the article's
+# structures:
 #
-# - **COD 7050234**, a tetranuclear Ti(IV) alkoxide: Ti coordination and μ-O bridging modes — the same
-#   bookkeeping that sorts the {Ti10Cu2} oxygens into μ2-O and μ3-O;
+# - **COD 7050234**, a tetranuclear Ti(IV) alkoxide (0D, the demo shown for sp): Ti coordination and μ-O bridging
+#   modes — the same bookkeeping that sorts the {Ti10Cu2} oxygens into μ2-O and μ3-O;
 # - **COD 1501469**, a Cu(II) carboxylate complex: short and long (Jahn–Teller) Cu–O, Cu–O–C angles and the angle
-#   between two ligand planes — the quantities of the article's geometry paragraph.
+#   between two ligand planes — the quantities of the article's geometry paragraph;
+# - **COD 1518798**, Ru2 paddlewheels and Co phthalocyanines linked by cyanide into chains (1D, the demo shown for
+#   cs).
+
 
 # %%
-REF = reference_data_dir()
-if REF is None:
-    print("The public reference structures (../shared/reference-data/cif/) are not here: section 4 is skipped.")
-    cif_files = {}
-else:
-    cif_files = {"Ti4 alkoxide (COD 7050234)": REF / "cif" / "COD_7050234_Ti4_alkoxide.cif",
-                 "Cu(II) carboxylate (COD 1501469)": REF / "cif" / "COD_1501469_Cu_carboxyphenylazo_barbiturate.cif",
-                 "CuI chain (COD 2231779)": REF / "cif" / "COD_2231779_catena_CuI_imidazolylpyridine.cif"}
-demo = {name: anatomy(load_cif(path), mc_points=20_000) for name, path in cif_files.items()}
+def demo_origin(path):
+    return Origin(Provenance.ILLUSTRATIVE, f"DEMO — public COD structure {path.name} (data/demo), NOT the article's "
+                                           "structure")
+
+
+cif_files = {"Ti4 alkoxide (COD 7050234)": DEMO_DIR / "COD_7050234_Ti4_alkoxide.cif",
+             "Cu(II) carboxylate (COD 1501469)": DEMO_DIR / "COD_1501469_Cu_carboxyphenylazo_barbiturate.cif",
+             "Ru2/Co cyanide chain (COD 1518798)": DEMO_DIR / "COD_1518798_Ru2Co_cyanide_chain.cif"}
+demo = {name: anatomy(load_cif(path, origin=demo_origin(path)), mc_points=20_000) for name, path in cif_files.items()}
 for name, found in demo.items():
     s = found.summary()
     display(p.Md(f"**{name}** {p.badge(found.structure.origin)} — {s['formula_sum']}, {s['space_group']}, "
@@ -231,7 +260,8 @@ if demo:
 # wheel zooms, hovering an atom shows its label. Colours as in the article's figures: Ti green, Cu blue, O red,
 # C grey, H white.
 #
-# **sp / cs toggle** — shows the deposited structure of the chosen form when it is imported, and says so when not.
+# **sp / cs toggle** — shows the deposited structure of the chosen form when it is imported; until then the public demo
+# of that form (sp: the 0D Ti4 cluster crystal, cs: the 1D Ru2/Co chain), under a red banner: not the article's.
 
 # %%
 form_toggle = pn.widgets.RadioButtonGroup(name="form", options=list(FORMS), value="sp", button_type="primary")
@@ -240,9 +270,14 @@ form_toggle = pn.widgets.RadioButtonGroup(name="form", options=list(FORMS), valu
 def form_view(form):
     found = deposited[form]
     if found is None:
-        return pn.pane.Alert(f"No deposited CIF imported for {form}: nothing to draw. Import it with "
-                             "`ti10cu2 import-cif FILE` (section 1), or look at the public structures below.",
-                             alert_type="warning")
+        path = DEMO_DIR / DEMO_FOR_FORM[form]
+        origin = demo_origin(path)
+        return pn.Column(
+            pn.pane.Alert(f"No deposited CIF imported for {form}: import it with `ti10cu2 import-cif FILE` "
+                          f"(section 1). Shown instead: **DEMO — {path.name}**, a public COD structure, NOT the "
+                          "article's structure.", alert_type="danger"),
+            pn.pane.Markdown(f"{form} demo: `{path.name}` {p.badge(origin)}"),
+            structure_view(load_cif(path, origin=origin), height=420))
     path, block, origin = found
     return pn.Column(pn.pane.Markdown(f"{form}: `{path.name}` {p.badge(origin)}"),
                      structure_view(load_cif(path, block or None, origin=origin), height=420))
@@ -254,13 +289,12 @@ pn.Column(form_toggle, pn.bind(form_view, form_toggle))
 # **Public structures** — the same viewer on the COD entries used above (pick one; the view redraws in place).
 
 # %%
-if cif_files:
-    picker = pn.widgets.Select(name="structure", options=list(cif_files))
-    viewer = structure_view(cif_files[picker.value], height=420)
-    picker.param.watch(lambda event: viewer.show(cif_files[event.new]), "value")
-    display(pn.Column(picker, viewer,
-                      pn.pane.Markdown("" if StructureViewer.available else
-                                       "The viewer's JavaScript is not installed: run `make vendor` once.")))
+picker = pn.widgets.Select(name="structure", options=list(cif_files))
+viewer = structure_view(cif_files[picker.value], height=420)
+picker.param.watch(lambda event: viewer.show(cif_files[event.new]), "value")
+display(pn.Column(picker, viewer,
+                  pn.pane.Markdown("" if StructureViewer.available else
+                                   "The viewer's JavaScript is not installed: run `make vendor` once.")))
 
 # %% [markdown]
 # ## Try it

@@ -21,7 +21,10 @@
 # –OMe and is linked to its neighbours by Sal–Cu bridges into **1D chains**, stacked in parallel, growing as
 # micrometre-sized **rods**. C–H···π contacts between –OMe and salicylate rings are said to hold both together.
 #
-# Four analyses turn these words into checkable numbers, all from a CIF:
+# First, what the words alone determine: **schematic supercrystals** (illustrative) — equal spheres of the cluster's
+# estimated size in hexagonal close packing (sp), and spheres linked by two hinges each into parallel chains (cs) —
+# measured by the same packing code that measures a CIF. Then four analyses turn the words into checkable numbers, all
+# from a CIF:
 #
 # | claim | analysis | library |
 # |---|---|---|
@@ -30,8 +33,9 @@
 # | C–H···π | H···Cg and the angle to the ring normal (PLATON criteria) | `structure.contacts` |
 # | block vs rod | BFDH morphology from cell and space group | `structure.morphology` |
 #
-# Without the deposited CIFs (notebook 2) they run here on public COD structures: a **molecular** Ti4 alkoxide and a
-# **catena** CuI coordination polymer — the 0D/1D contrast of sp/cs.
+# Without the deposited CIFs (notebook 2) they run here on public-domain COD structures shipped in `data/demo/` —
+# **not the article's**: for sp a **molecular** Ti4 oxo-alkoxide cluster (0D), for cs Ru2 paddlewheels and Co
+# phthalocyanines linked by cyanide into **chains** (1D), each unit with two links — the 0D/1D contrast of sp/cs.
 
 # %%
 import holoviews as hv
@@ -39,16 +43,69 @@ import panel as pn
 from IPython.display import display
 
 from ti10cu2_lib.core.paths import reference_data_dir
+from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data import datasets
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures_structure as fs
+from ti10cu2_lib.present.viewer3d import schematic_view
 from ti10cu2_lib.structure.cif import load_cif
 from ti10cu2_lib.structure.contacts import DEFAULT_MAX_GAMMA, DEFAULT_MAX_H_CG, ch_pi_contacts
 from ti10cu2_lib.structure.morphology import NEEDLE_THRESHOLD, PLATE_THRESHOLD, bfdh, bfdh_from_cif
+from ti10cu2_lib.structure.packing import supercrystal_descriptors
 from ti10cu2_lib.structure.report import anatomy
+from ti10cu2_lib.structure.schematic import DEMO_DIR, DEMO_FOR_FORM, schematic_supercrystal
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")
+
+# %% [markdown]
+# ## Schematic supercrystals: what the words alone determine (illustrative)
+#
+# Each cluster becomes a sphere whose diameter follows from the formula (about 18 Å³ per non-H atom in a molecular
+# crystal, of which close-packed spheres fill 74 %); sp puts the spheres in hexagonal close packing (ABAB), cs links
+# each sphere to its two neighbours through a hinge into parallel chains. Everything the text does not say (cell, chain
+# registry, cluster shape) is a stated assumption, printed below. The descriptors come from the **same packing code**
+# as those of a real CIF further down — so the schematic also tests that code, and a deposited CIF can be read
+# against it. Never evidence: the claims check does not see it.
+
+# %%
+models = {form: schematic_supercrystal(form) for form in FORMS}
+
+
+def chain_text(d):
+    return "—" if d.chain_axis is None else f"[{' '.join(map(str, d.chain_axis))}]; {d.links_per_unit}"
+
+
+display(p.results_table([
+    p.Row(f"({form}) {label}", value, unit, m.descriptors.origin, form=form)
+    for form, m in models.items()
+    for label, value, unit in (
+        ("cluster diameter (estimated from the formula)", f"{m.size.diameter_nm:.2f}", "nm"),
+        ("dimensionality", f"{m.descriptors.dimensionality}D", ""),
+        ("centroids in the first shell", f"{m.descriptors.coordination_number:g}", ""),
+        ("close packing (common-neighbour analysis)", m.descriptors.stacking or "not close-packed", ""),
+        ("chain axis [u v w]; links per cluster", chain_text(m.descriptors), ""),
+        ("sphere packing fraction", f"{m.packing_fraction:.3f}", ""))])[["quantity", "value", "unit", "provenance"]])
+display(p.Md("Assumptions beyond the text:\n\n" + "\n".join(f"- **{form}**: " + "; ".join(m.assumptions[2:])
+                                                           for form, m in models.items())))
+
+# %% [markdown]
+# **sp / cs toggle** — the 3D view of the chosen form's schematic (offline viewer; left drag rotates). sp: layers A
+# (dark) and B (light) alternate up the stacking axis; cs: columns of spheres joined by blue hinges.
+
+# %%
+schematic_toggle = pn.widgets.RadioButtonGroup(name="schematic", options=list(FORMS), value="sp",
+                                               button_type="primary")
+pn.Column(schematic_toggle, pn.bind(lambda form: schematic_view(models[form], height=420), schematic_toggle))
+
+# %% [markdown]
+# The same two schematics as flat pictures (side view and the view down the stacking or chain axis):
+
+# %%
+pn.panel(hv.Layout([fs.schematic_supercrystal_figure(m) for m in models.values()]).cols(2))
+
+# %% [markdown]
+# ## The structures: deposited, or the public demos
 
 # %%
 REF = reference_data_dir()
@@ -57,17 +114,33 @@ cifs = {}
 for form, found in deposited.items():
     if found is not None:
         cifs[f"({form}) deposited"] = (found[0], found[1] or None, found[2])
-if REF is not None:
-    cifs["Ti4 alkoxide, 0D (COD 7050234)"] = (REF / "cif" / "COD_7050234_Ti4_alkoxide.cif", None, None)
-    cifs["CuI chain, 1D (COD 2231779)"] = (REF / "cif" / "COD_2231779_catena_CuI_imidazolylpyridine.cif", None, None)
-if not cifs:
-    print("Neither deposited CIFs nor the public reference structures (../shared/reference-data/cif/) are "
-          "available: the demonstrations below are skipped.")
+    else:
+        path = DEMO_DIR / DEMO_FOR_FORM[form]
+        what = "Ti4 alkoxide, 0D (COD 7050234)" if form == "sp" else "Ru2/Co cyanide chain, 1D (COD 1518798)"
+        cifs[f"({form}) DEMO {what}"] = (path, None, Origin(
+            Provenance.ILLUSTRATIVE, f"DEMO — public COD structure {path.name} (data/demo), NOT the article's "
+                                     "structure"))
 if not any(deposited.values()):
     print("No deposited CIF imported: the sp/cs structures cannot be analysed here (see notebook 2, section 1). "
-          "The same analyses run on the public structures.")
+          "The same analyses run on the public demo structures (NOT the article's).")
 structures = {name: load_cif(path, block, origin=origin) for name, (path, block, origin) in cifs.items()}
 results = {name: anatomy(st, mc_points=20_000) for name, st in structures.items()}
+
+# %% [markdown]
+# **Schematic beside structure.** The same descriptors of each form's schematic and of the structure shown for it:
+
+# %%
+rows = []
+for name, found in results.items():
+    form = name[1:3]
+    d = supercrystal_descriptors(found.structure, found.topology, found.packing)
+    s = models[form].descriptors
+    for label, get in (("dimensionality", lambda x: f"{x.dimensionality}D"),
+                       ("centroids in the first shell", lambda x: f"{x.coordination_number:g}"),
+                       ("close packing", lambda x: x.stacking or "not close-packed"),
+                       ("chain axis [u v w]; links per unit", chain_text)):
+        rows.append(p.Row(f"{name}: {label}", get(d), "", d.origin, note=f"schematic: {get(s)} (illustrative)"))
+p.results_table(rows)[["quantity", "value", "provenance", "note"]]
 
 # %% [markdown]
 # ## 0D or 1D? Connected components across the periodic lattice
@@ -134,10 +207,11 @@ for name, found in results.items():
                                  for x in c.contacts], fmt="{:.3f}"))
 
 # %% [markdown]
-# Neither public structure has a C–H···π contact by PLATON's criteria (the Ti4 alkoxide has no aromatic ring at all,
-# and the CuI chain's rings are heteroaromatic, while the search takes six-membered carbon rings, as in salicylate).
-# To see what a found contact looks like, here is a third public structure (a Ag/Fe framework, COD 4111132) with the
-# distance criterion **relaxed** beyond PLATON's — clearly not the convention, only a demonstration of the output.
+# Neither demo structure has a C–H···π contact by PLATON's criteria (the Ti4 alkoxide has no aromatic ring at all; in
+# the Ru2/Co chain the search, which takes six-membered carbon rings as in salicylate, finds one ring per repeat unit
+# and no C–H meeting the criteria). To see what a found contact looks like, here is a third public structure (a Ag/Fe
+# framework, COD 4111132, read from the reference data when present) with the distance criterion **relaxed** beyond
+# PLATON's — clearly not the convention, only a demonstration of the output.
 
 # %%
 if REF is not None:
@@ -157,8 +231,9 @@ if REF is not None:
 # polyhedron (rod when L1/L2 reaches a threshold, plate when L2/L3 does; printed below).
 #
 # Note what BFDH does *not* see: bonds. A 1D coordination polymer does not automatically give a rod-like BFDH habit —
-# the CuI chain below comes out block-like, because its cell is nearly isometric. Whether the cs cell predicts the
-# reported rods is a question for the deposited CIF.
+# the Ru2/Co chain below comes out block-like: its chains run along c, the shortest axis, but the tetragonal cell is
+# nearly isometric (a = b = 17.4 Å, c = 13.0 Å). Whether the cs cell predicts the reported rods is a question for the
+# deposited CIF.
 
 # %%
 morph = {name: bfdh_from_cif(path, block=block) for name, (path, block, _) in cifs.items()}
@@ -193,7 +268,7 @@ if results:
 #
 # 1. **A rod from the cell.** Run `bfdh((4.0, 15.0, 16.0, 90, 95, 90), "P 1 21/c 1")` — an invented cell with one
 #    short axis. *Expected:* `habit` becomes "needle/rod-like" and the longest principal axis points along a: the
-#    shortest cell axis is the fastest-growing direction. Compare with the block-like CuI chain above.
+#    shortest cell axis is the fastest-growing direction. Compare with the block-like Ru2/Co chain above.
 # 2. **Stricter or looser contacts.** Call `ch_pi_contacts(structures[name], max_h_cg=2.8)` on any structure.
 #    *Expected:* contacts disappear one by one as the criterion tightens; none of them is "the" C–H···π, the count
 #    is a function of the criterion.

@@ -19,7 +19,9 @@
 # The article (Fig. S13–S14) says the measured powder patterns of both forms "match well" the patterns simulated from
 # the single-crystal structures, and puts the intensity differences down to preferred orientation of the powders.
 # Neither the measured patterns nor the CIFs are available to us, so this notebook shows the three steps on public
-# data — and runs them on the deposited CIFs if you have imported them (notebook 2):
+# data — and runs them on the deposited CIFs if you have imported them (notebook 2); until then each form's pattern is
+# simulated from its public demo structure in `data/demo/` (sp: a 0D Ti4 cluster crystal, cs: a 1D Ru2/Co chain),
+# **not the article's**:
 #
 # 1. **simulate** a pattern from a CIF (Mercury-like defaults, every convention stated);
 # 2. **preferred orientation**: how a March–Dollase texture changes intensities but not positions;
@@ -32,12 +34,14 @@ import panel as pn
 from IPython.display import display
 
 from ti10cu2_lib.core.paths import reference_data_dir
+from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data import datasets
 from ti10cu2_lib.data.readers_pxrd import read_powder_pattern
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures_structure as fs
 from ti10cu2_lib.structure.pxrd import CU_KA1, CU_KA2, PxrdSettings, load_crystal, simulate_pxrd
 from ti10cu2_lib.structure.pxrd_compare import compare_pattern
+from ti10cu2_lib.structure.schematic import DEMO_DIR, DEMO_FOR_FORM
 
 pn.extension(inline=True)
 FORMS = ("sp", "cs")
@@ -46,20 +50,35 @@ if REF is None:
     print("The public reference data (../shared/reference-data/) are absent: the PbSO4 demonstration is skipped.")
 
 # %% [markdown]
-# ## The deposited structures (only if imported)
+# ## Each form's structure: deposited, or its public demo
 
 # %%
 deposited = {form: datasets.deposited_structure(form) for form in FORMS}
 simulated = {}
 for form, found in deposited.items():
     if found is None:
-        print(f"{form}: no deposited CIF imported — no simulated pattern of the real structure "
-              "(`ti10cu2 import-cif FILE`, see notebook 2).")
+        path = DEMO_DIR / DEMO_FOR_FORM[form]
+        print(f"{form}: no deposited CIF imported (`ti10cu2 import-cif FILE`, see notebook 2) — simulated from the "
+              f"DEMO {path.name}, a public COD structure, NOT the article's.")
+        origin = Origin(Provenance.ILLUSTRATIVE, f"DEMO — public COD structure {path.name} (data/demo), NOT the "
+                                                 "article's structure")
+        simulated[f"({form}) DEMO {path.stem}"] = simulate_pxrd(load_crystal(path, origin=origin), PxrdSettings())
         continue
     path, block, origin = found
-    simulated[form] = simulate_pxrd(load_crystal(path, block=block or None, origin=origin), PxrdSettings())
-pn.panel(fs.pxrd_patterns_figure({f"({f}) deposited": pat for f, pat in simulated.items()}, offset=110)
-         ) if simulated else None
+    simulated[f"({form}) deposited"] = simulate_pxrd(load_crystal(path, block=block or None, origin=origin),
+                                                     PxrdSettings())
+pn.panel(fs.pxrd_patterns_figure(simulated, offset=110))
+
+# %% [markdown]
+# **sp / cs toggle** — one form's pattern at a time (the demo until the form's own CIF is imported):
+
+# %%
+pattern_toggle = pn.widgets.RadioButtonGroup(name="form", options=list(FORMS), value="sp", button_type="primary")
+by_form = {form: next((label, pat) for label, pat in simulated.items() if label.startswith(f"({form})"))
+           for form in FORMS}
+pn.Column(pattern_toggle, pn.bind(lambda form: pn.panel(fs.pxrd_pattern_figure(by_form[form][1],
+                                                                               label=by_form[form][0])),
+                                  pattern_toggle))
 
 # %% [markdown]
 # ## 1. A simulated pattern, and every choice behind it
@@ -80,13 +99,13 @@ if REF is not None:
 
 # %% [markdown]
 # A molecular crystal with a large cell — like {Ti10Cu2}, whose cell holds several large clusters — has its
-# strong lines at low angle. The Ti4 alkoxide (COD 7050234) shows what to expect:
+# strong lines at low angle. The Ti4 alkoxide (COD 7050234, the sp demo) shows what to expect:
 
 # %%
-if REF is not None:
-    ti4 = simulate_pxrd(load_crystal(REF / "cif" / "COD_7050234_Ti4_alkoxide.cif"),
-                        PxrdSettings(two_theta_min=4, two_theta_max=35))
-    display(pn.panel(fs.pxrd_pattern_figure(ti4, label="Ti4 alkoxide (COD 7050234)")))
+ti4 = simulate_pxrd(load_crystal(DEMO_DIR / "COD_7050234_Ti4_alkoxide.cif", origin=Origin(
+    Provenance.ILLUSTRATIVE, "DEMO — public COD structure 7050234 (data/demo), NOT the article's structure")),
+                    PxrdSettings(two_theta_min=4, two_theta_max=35))
+display(pn.panel(fs.pxrd_pattern_figure(ti4, label="Ti4 alkoxide (COD 7050234)")))
 
 # %% [markdown]
 # ## 2. Preferred orientation changes intensities, not positions

@@ -228,3 +228,89 @@ def test_3d_viewer_draws_the_cod_demo(browser, server):
         assert "NOT the article's structure" in page.locator('[data-demo="1"]').first.inner_text()
         shot(page, "structure-demo")
         guard.assert_clean()
+
+
+def _hues(png: bytes) -> dict[str, float]:
+    """Fractions of clearly red and clearly blue pixels (cs schematic: red spheres; sp: blue layers)."""
+    import io
+
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return {"red": float(((r > g + 60) & (r > b + 60)).mean()), "blue": float(((b > r + 50) & (b > g + 10)).mean())}
+
+
+def _visible_viewer(page, scene: str):
+    """The visible 3D view of ``scene`` (e.g. schematic-sp), once drawn."""
+    loc = page.locator(f'[data-viewer3d][data-scene="{scene}"][data-state="ready"]')
+    deadline = time.monotonic() + 2 * TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        for i in range(loc.count()):
+            if loc.nth(i).is_visible():
+                return loc.nth(i)
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no visible, drawn 3D view of {scene}")
+
+
+def test_schematic_supercrystal_views_differ_between_sp_and_cs_and_carry_the_badge(browser, server):
+    from ti10cu2_lib.present.viewer3d import StructureViewer
+
+    if not StructureViewer.available:
+        pytest.skip("the 3D viewer's NGL bundle is not installed (make vendor)")
+    from tests.browser_support import image_difference, pixel_stats
+
+    with session(browser, server) as (page, guard):
+        open_tab(page, "Supercrystal")
+        shots = {}
+        for form, label in (("sp", "(Ti10Cu2)sp"), ("cs", "(Ti10Cu2)cs")):
+            click_form(page, label)
+            view = _visible_viewer(page, f"schematic-{form}")
+            assert view.get_attribute("data-provenance") == "illustrative"
+            badge = view.locator("[data-viewer3d-badge]")
+            assert badge.is_visible() and badge.inner_text().strip() == "illustrative"
+            assert page.locator(f'[data-schematic="{form}"]').first.is_visible()  # the sentence beside it
+            view.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shots[form] = view.screenshot(path=str(ARTIFACTS / f"dashboard-schematic-{form}.png"))
+            stats = pixel_stats(shots[form])
+            assert stats.changed > 0.03 and stats.colors > 20, (form, stats)
+            shot(page, f"supercrystal-{form}")
+        hues = {form: _hues(png) for form, png in shots.items()}
+        assert hues["sp"]["blue"] > 0.03 and hues["sp"]["red"] < 0.01, hues  # ABAB layers in the sp blues
+        assert hues["cs"]["red"] > 0.03, hues  # chains of red spheres with blue hinges
+        assert image_difference(shots["sp"], shots["cs"]) > 0.05
+        click_form(page, "both")
+        _visible_viewer(page, "schematic-sp")
+        _visible_viewer(page, "schematic-cs")
+        page.wait_for_timeout(1000)
+        shot(page, "supercrystal-both")
+        # the descriptors of the schematic stand beside those of the structure shown
+        page.get_by_text("Supercrystal descriptors: schematic vs structure shown").first.wait_for(timeout=TIMEOUT_MS)
+        guard.assert_clean()
+
+
+def test_structural_tabs_show_the_demo_of_each_form_and_follow_the_toggle(browser, server):
+    from dashboard.state import demo_cifs
+    from ti10cu2_lib.structure.schematic import DEMO_FOR_FORM
+
+    if not demo_cifs():
+        pytest.skip("data/demo is absent")
+    cods = {form: name.split("_")[1] for form, name in DEMO_FOR_FORM.items()}  # COD ids, e.g. 7050234
+    with session(browser, server) as (page, guard):
+        for tab in ("Structure", "Supercrystal", "PXRD"):
+            open_tab(page, tab)
+            for form, label in (("sp", "(Ti10Cu2)sp"), ("cs", "(Ti10Cu2)cs")):
+                click_form(page, label)
+                banner = page.locator(f'.ti-form-{form} [data-demo="1"]').first
+                banner.wait_for(state="visible", timeout=2 * TIMEOUT_MS)
+                words = banner.inner_text()
+                assert "NOT the article's structure" in words and f"COD {cods[form]}" in words, (tab, form, words)
+                other = "cs" if form == "sp" else "sp"
+                assert not page.locator(f'.ti-form-{other} [data-demo="1"]').first.is_visible()
+                page.wait_for_timeout(1500)
+                shot(page, f"{tab.lower()}-demo-{form}")
+            if tab == "PXRD":  # a simulated pattern for each form (Bokeh canvas in the visible column)
+                assert page.locator(".ti-form-cs canvas").first.is_visible()
+        guard.assert_clean()

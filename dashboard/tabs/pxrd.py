@@ -1,4 +1,5 @@
-"""PXRD tab: the powder pattern simulated from each form's structure, compared with a measured one if uploaded."""
+"""PXRD tab: the powder pattern simulated from each form's structure (deposited, uploaded or, by default, the public
+demo shown for the form: sp a 0D cluster crystal, cs a 1D chain), compared with a measured one if uploaded."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def pxrd_section(state: DashboardState, form: str, ctx: Context) -> list:
         return [*parts, note("A simulated pattern needs a structure: import the deposited CIF "
                              "(`ti10cu2 import-cif FILE`), upload a CIF (Structure tab) or show the demo.")]
     parts.append(bundle_banner(bundle))
+    if bundle.is_demo:
+        parts.append(html_pane("<p><small>Simulated from the public demo structure shown for this form, to show the "
+                               "method on a real cell; it is not the article's pattern. Import or upload the "
+                               "form's CIF to simulate its own.</small></p>"))
     parts.append(figure(figures_structure.pxrd_pattern_figure(bundle.pxrd, label=bundle.filename), state))
     comparison = state.comparisons.get(form)
     if isinstance(comparison, PxrdComparison):

@@ -1,5 +1,7 @@
-"""Structure tab: each form's crystal structure (deposited, uploaded or demo) — summary, 3D view, bonds, angles,
-contacts, coordination — beside what the article reports, with a CIF upload and the optional COD demo."""
+"""Structure tab: the cluster as the article's text describes it (an illustrative diagram of its building units),
+then each form's crystal structure — deposited, uploaded or, by default, a public COD demo (sp: a 0D cluster
+crystal, cs: a 1D chain; red "NOT the article's structure" banner) — with summary, 3D view (a 2D projection in the
+static export), bonds, angles, contacts and coordination beside what the article reports, and a CIF upload."""
 
 from __future__ import annotations
 
@@ -9,19 +11,34 @@ import panel as pn
 
 from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present import figures_structure
+from ti10cu2_lib.present.badges import badge
+from ti10cu2_lib.structure.schematic_core import READINGS, core_schematic
 
 from ..components import (
     Context,
     bundle_banner,
+    esc,
+    figure,
     form_header,
     handle_drop,
+    html_pane,
     no_structure_message,
     note,
     table,
     value_html,
 )
-from ..panels import FormPanels, structure_key
-from ..state import FORM_LABELS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle, demo_cifs, demo_label
+from ..panels import FormPanels
+from ..state import (
+    DEMO_AUTO,
+    DEMO_FOR_FORM,
+    FORM_LABELS,
+    UPLOAD_LIMIT_TEXT,
+    DashboardState,
+    StructureBundle,
+    demo_cifs,
+    demo_label,
+)
 
 TITLE = "Structure"
 
@@ -47,26 +64,76 @@ def cif_dropper(state: DashboardState, form: str, ctx: Context) -> pn.viewable.V
                                      .replace(" ", ""), layout="compact", width=420,
                                      css_classes=["ti-cif-dropper"], tags=[f"cif-{form}"])
 
-    handle_drop(dropper, lambda name, data: state.upload_cif(form, name, data))
+    handle_drop(dropper, lambda name, data: state.upload_cif_async(form, name, data))
     return pn.Column(pn.pane.Markdown(f"Upload a CIF for {FORM_LABELS[form]} (this session only, ≤ "
                                       f"{UPLOAD_LIMIT_TEXT}; read as text, never executed):"), dropper)
 
 
+def shown_key(state: DashboardState, form: str) -> tuple:
+    """The structure shown for ``form`` (the demo choice is already in it: choosing another demo for both forms
+    leaves a form whose structure stays the same, and its 3D view, untouched)."""
+    return (state.svg, state.structures.get(form))
+
+
+def core_key(state: DashboardState, form: str) -> tuple:
+    return (state.svg,)
+
+
+def core_section(state: DashboardState, form: str, ctx: Context) -> list:
+    """The cluster's building units as the text names them (illustrative), in both readings of the μ3-O count."""
+    parts: list[Any] = [form_header(form)]
+    first = core_schematic(form, "formula")
+    counts = {reading: core_schematic(form, reading).bridging_oxygen() for reading in READINGS}
+    modes = first.ligand_binding_modes()
+    metals = first.metals()
+    parts.append(html_pane(
+        f"<p style='margin:4px 0'><b>The cluster as the article's text describes it</b> {badge(first.origin)}<br>"
+        "<small>A diagram of the building units the main text names — not atom positions (those are only in the "
+        "authors' CIF). Hover a node for what the text says about it.</small></p>"))
+    holder = pn.Column(figure(figures_structure.core_schematic_figure(first), state), sizing_mode="stretch_width")
+    if not ctx.static:
+        choice = pn.widgets.RadioButtonGroup(options={"μ3-O as in the formula (2)": "formula",
+                                                      "μ3-O as in the sentence (2 per {Ti4} = 4)": "text"},
+                                             value="formula", color="light", css_classes=["ti-core-reading"])
+        choice.param.watch(lambda event: setattr(holder, "objects", [figure(
+            figures_structure.core_schematic_figure(core_schematic(form, event.new)), state)]), "value")
+        parts.append(choice)
+    parts.append(holder)
+    rows = [{"item": "metals (counted on the diagram)", "value": ", ".join(f"{k} {v}" for k, v in metals.items())},
+            *[{"item": f"bridging O, reading '{r}'", "value": f"{c['mu3_O']} μ3-O + {c['mu2_O']} μ2-O = "
+                                                              f"{c['oxo_total']} oxo O"} for r, c in counts.items()],
+            *[{"item": f"sal²⁻: {mode}", "value": n} for mode, n in modes.items()],
+            {"item": "Cu–OMe / terminal –OMe lost / hinges", "value": f"{first.count('OMe')} / "
+                                                                     f"{first.count('OMe_lost')} / "
+                                                                     f"{first.count('hinge')}"}]
+    parts.append(table(ctx, [{**r, "provenance": first.origin} for r in rows], f"cluster_schematic_{form}.csv",
+                       title="Counted on the diagram"))
+    parts.append(html_pane("<details><summary><small>readings and what the diagram leaves open</small></summary><ul>"
+                           + "".join(f"<li><small>{esc(n)}</small></li>" for n in first.notes) + "</ul></details>"))
+    return parts
+
+
 def structure_section(state: DashboardState, form: str, ctx: Context) -> list:
     bundle = state.structures.get(form)
-    parts: list[Any] = [form_header(form)]
+    parts: list[Any] = [html_pane(f"<h4 style='margin:10px 0 2px 0'>Crystal structure shown for "
+                                  f"{esc(FORM_LABELS[form])}</h4>")]
     reported = table(ctx, reported_structure_rows(form), f"structure_reported_{form}.csv",
                      title="What the article reports (text; full tables only in the ESI)")
     if bundle is None:
         parts += [note(no_structure_message(form)), cif_dropper(state, form, ctx), reported]
         return parts
+    if bundle.is_demo:
+        parts.append(note(no_structure_message(form).replace(
+            "Until then the article's reported numbers are shown.",
+            "Until then the article's reported numbers are shown, and a public demo structure below them.")))
+        parts += [reported, cif_dropper(state, form, ctx)]
     parts.append(bundle_banner(bundle))
     for step, problem in bundle.problems.items():
         parts.append(note(f"{step}: {problem}", kind="problem"))
     st, anat = bundle.structure, bundle.anatomy
     if st is None or anat is None:
-        return [*parts, cif_dropper(state, form, ctx), reported]
-    parts.append(viewer_pane(bundle, ctx))
+        return parts if bundle.is_demo else [*parts, cif_dropper(state, form, ctx), reported]
+    parts.append(viewer_pane(bundle, ctx, state))
     summary = anat.summary()
     cell = summary["cell"]
     match = bundle.form_match
@@ -123,15 +190,20 @@ def structure_section(state: DashboardState, form: str, ctx: Context) -> list:
                        title="Metal coordination (* long contact)"))
     if not bundle.is_demo:
         parts.append(reported)
-    if bundle.role != "user":
-        parts.append(cif_dropper(state, form, ctx))
+        if bundle.role != "user":
+            parts.append(cif_dropper(state, form, ctx))
     return parts
 
 
-def viewer_pane(bundle: StructureBundle, ctx: Context) -> pn.viewable.Viewable:
-    """The offline 3D viewer (NGL, served by the app itself) for the bundle's structure."""
+def viewer_pane(bundle: StructureBundle, ctx: Context, state: DashboardState) -> pn.viewable.Viewable:
+    """The offline 3D viewer (NGL, served by the app itself) for the bundle's structure; in the static export a 2D
+    projection of the cell's contents instead."""
     if ctx.static:
-        return note("The 3D view needs the live dashboard (`make serve`); it is not part of the static export.")
+        fig = figures_structure.structure_projection_figure(bundle.structure, label=bundle.filename,
+                                                            origin=bundle.origin)
+        return pn.Column(pn.pane.Markdown("The cell's contents seen down c (the live dashboard, `make serve`, draws "
+                                          "them in 3D).", margin=(0, 10)),
+                         figure(fig, state), sizing_mode="stretch_width")
     from ti10cu2_lib.present.viewer3d import StructureViewer, structure_view
 
     if not StructureViewer.available:
@@ -144,23 +216,27 @@ def viewer_pane(bundle: StructureBundle, ctx: Context) -> pn.viewable.Viewable:
 
 
 def demo_controls(state: DashboardState, ctx: Context) -> pn.viewable.Viewable | None:
-    """Offer the COD demo only when the public reference CIFs are present (never in CI)."""
+    """Which public COD demo stands in where a form has no structure (live only; data/demo/)."""
     names = demo_cifs()
-    if not names:
+    if not names or ctx.static:
         return None
-    if ctx.static:
-        return None
-    options = {"no demo": "", **{demo_label(n).split(":")[0].replace("DEMO — ", ""): n for n in names}}
-    select = pn.widgets.Select(label="Demo on a public COD structure (NOT the article's structure)",
-                               options=options, value=state.demo, width=520, css_classes=["ti-demo-select"])
+
+    def short(name: str) -> str:
+        return demo_label(name).split(":")[0].replace("DEMO — ", "")
+
+    auto = ("each form its own: " + ", ".join(f"{f} → {short(n)}" for f, n in DEMO_FOR_FORM.items() if n in names))
+    options = {auto: DEMO_AUTO, **{f"{short(n)} for both forms": n for n in names}, "no demo": ""}
+    select = pn.widgets.Select(label="Demo on public COD structures (NOT the article's structures)",
+                               options=options, value=state.demo, width=620, css_classes=["ti-demo-select"])
     select.param.watch(lambda event: state.set_demo(event.new), "value")
     return pn.Column(select, pn.pane.Markdown(
-        "Shown only where a form has no structure of its own, with a red DEMO banner; never used in the claims "
-        "check.", margin=(0, 10)))
+        "Shown only where a form has no structure of its own (a deposited or uploaded CIF replaces it), with a red "
+        "DEMO banner; never used in the claims check.", margin=(0, 10)))
 
 
 def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
     demo = demo_controls(state, ctx)
     return pn.Column(*([demo] if demo is not None else []),
-                     FormPanels(state, ctx, [(structure_key, structure_section)], "structure"),
+                     FormPanels(state, ctx, [(core_key, core_section), (shown_key, structure_section)],
+                                "structure"),
                      sizing_mode="stretch_width")

@@ -13,6 +13,11 @@ reconstructed`` …). Units: 2θ in degrees, distances in Å, energies in eV.
 - :func:`bfdh_forms_figure` — BFDH forms on the habit and their share of the surface.
 - :func:`habit_extents_figure` — BFDH extents L1 ≥ L2 ≥ L3 (relative to L3) of several crystals side by side.
 - :func:`tauc_sensitivity_figure` — band gap against fit-window centre for each exponent and window width.
+- :func:`schematic_supercrystal_figure` (:func:`schematic_supercrystal_views`) — a schematic supercrystal
+  (illustrative) seen from the side and down its stacking or chain axis: the static picture of the 3D view;
+  :func:`schematic_supercrystal_svg` the same as one inline SVG (a static page needs no JavaScript for it).
+- :func:`core_schematic_figure` — the labelled diagram of one cluster's building units (illustrative).
+- :func:`structure_projection_figure` — the atoms of a crystal structure (molecules kept whole) projected down c.
 """
 
 from __future__ import annotations
@@ -24,13 +29,16 @@ import holoviews.plotting.bokeh  # noqa: F401  (loads the Bokeh backend without 
 import numpy as np
 
 from ti10cu2_lib.core.provenance import Origin
-from ti10cu2_lib.present.figures import HEIGHT, WIDTH, provenance_label
+from ti10cu2_lib.present.figures import HEIGHT, MIN_WIDTH, WIDTH, provenance_label
 from ti10cu2_lib.report.sensitivity import TaucSensitivity
 from ti10cu2_lib.structure.cif import CrystalStructure
 from ti10cu2_lib.structure.morphology import Morphology
 from ti10cu2_lib.structure.packing import Packing, supercell_centroids
 from ti10cu2_lib.structure.pxrd import PxrdPattern
 from ti10cu2_lib.structure.pxrd_compare import PxrdComparison
+from ti10cu2_lib.structure.schematic import DRAW_SCALE, SchematicSupercrystal
+from ti10cu2_lib.structure.schematic_core import KINDS as CORE_KINDS
+from ti10cu2_lib.structure.schematic_core import CoreSchematic
 
 _COMMON = {"width": WIDTH, "height": HEIGHT, "tools": ["hover"], "show_grid": True}
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
@@ -248,3 +256,190 @@ def tauc_sensitivity_figure(scan: TaucSensitivity, *, reported_eV: float | None 
     title = _title(f"Tauc band gap vs fit window{form}", scan.origin)
     return hv.Overlay(layers).opts(title=title, legend_position="right", width=WIDTH + 340, height=HEIGHT + 40,
                                    tools=["hover"], show_grid=True)
+
+
+# ---------------------------------------------------------------------------------------------------- schematics
+#: sp layers A/B (dark/light sp blue), cs clusters (cs red), hinges (the article's Cu blue): as in the 3D view
+SCHEMATIC_FILL = {"A": "#1f77b4", "B": "#9ecae1", "cs": "#d62728", "hinge": "#1f5bd6"}
+
+
+def _circle(x: float, y: float, r: float, n: int = 48) -> np.ndarray:
+    t = np.linspace(0.0, 2.0 * np.pi, n, endpoint=False)
+    return np.column_stack([x + r * np.cos(t), y + r * np.sin(t)])
+
+
+def _schematic_panel(model: SchematicSupercrystal, axes: tuple[int, int], depth: int, title: str,
+                     xlabel: str, ylabel: str, view: str) -> hv.Polygons:
+    r = DRAW_SCALE * model.size.diameter / 2.0 / 10.0  # nm
+    # dimension names of their own, so no two views (of either form) share, and fight over, an axis range
+    kx, ky = f"{model.form}_{view}_x", f"{model.form}_{view}_y"
+    items = []
+    for s in model.spheres:
+        xyz = np.array([s["x"], s["y"], s["z"]], dtype=float) / 10.0
+        fill = SCHEMATIC_FILL["cs"] if model.form == "cs" else SCHEMATIC_FILL[str(s["group"])]
+        items.append((xyz[depth], {(kx, ky): _circle(xyz[axes[0]], xyz[axes[1]], r), "fill": fill,
+                                   "cluster": str(s["label"])}))
+    for link in model.links:
+        xyz = np.array([link["x"], link["y"], link["z"]], dtype=float) / 10.0
+        items.append((xyz[depth] + 1e-3, {(kx, ky): _circle(xyz[axes[0]], xyz[axes[1]], 0.12 * model.size.diameter
+                                                              / 10.0, 24),
+                                          "fill": SCHEMATIC_FILL["hinge"], "cluster": str(link["label"])}))
+    items.sort(key=lambda item: item[0])  # back to front: nearer spheres are drawn over farther ones
+    polygons = hv.Polygons([item for _, item in items], kdims=[hv.Dimension(kx, label=xlabel),
+                                                               hv.Dimension(ky, label=ylabel)],
+                           vdims=["fill", "cluster"]).opts(color="fill", line_color="#333333", line_width=0.6,
+                                                           tools=["hover"])
+    # equal scales on both axes from explicit limits (no aspect constraint for the page layout to fight over)
+    pts = np.concatenate([item[(kx, ky)] for _, item in items])
+    lo, hi = pts.min(axis=0) - 0.15, pts.max(axis=0) + 0.15
+    frame = np.array([250.0, 280.0])  # px
+    scale = float(max((hi - lo) / frame))  # nm per pixel
+    centre, half = (lo + hi) / 2.0, scale * frame / 2.0
+    return polygons.opts(title=title, frame_width=int(frame[0]), frame_height=int(frame[1]),
+                         xlim=(centre[0] - half[0], centre[0] + half[0]),
+                         ylim=(centre[1] - half[1], centre[1] + half[1]),
+                         show_grid=False, fontsize={"title": 9})
+
+
+def schematic_supercrystal_views(model: SchematicSupercrystal) -> tuple[hv.Polygons, hv.Polygons]:
+    """Side view (stacking/chain axis up) and the view down that axis of a schematic supercrystal; sizes in nm.
+
+    The spheres are drawn at the same reduced size as in the 3D view (contacts visible), nearer ones over farther
+    ones; hover names a cluster (sp: its layer) or a hinge (cs). Titles carry ``illustrative``."""
+    label = provenance_label(model.origin).replace("data: ", "")
+    axis = "stacking" if model.form == "sp" else "chain"
+    what = "layers A dark, B light" if model.form == "sp" else "hinges blue"
+    side = _schematic_panel(model, (0, 2), 1, f"({model.form}) side view, {what} — {label}", "x (nm)",
+                            f"{axis} axis (nm)", "side")
+    top = _schematic_panel(model, (0, 1), 2, f"({model.form}) down the {axis} axis — {label}", "x (nm)", "y (nm)",
+                           "top")
+    return side, top
+
+
+def schematic_supercrystal_figure(model: SchematicSupercrystal) -> hv.Layout:
+    """:func:`schematic_supercrystal_views` side by side (for notebooks; a page that may start hidden should lay
+    the two views out itself)."""
+    side, top = schematic_supercrystal_views(model)
+    return (side + top).opts(shared_axes=False)
+
+
+def schematic_supercrystal_svg(model: SchematicSupercrystal, *, size: int = 280) -> str:
+    """The side view and the view down the stacking/chain axis as one inline SVG picture (no JavaScript): for a
+    static page. Same drawing as :func:`schematic_supercrystal_views` (spheres at the drawn size, nearer over
+    farther, hinges blue), titled with the ``illustrative`` provenance; scale bar 1 nm."""
+    import html as _html
+
+    axis = "stacking" if model.form == "sp" else "chain"
+    label = provenance_label(model.origin).replace("data: ", "")
+    r = DRAW_SCALE * model.size.diameter / 2.0 / 10.0
+    panels = []
+    for (ix, iy), depth, title in (((0, 2), 1, f"side view ({axis} axis up)"), ((0, 1), 2, f"down the {axis} axis")):
+        items = []
+        for s in model.spheres:
+            xyz = np.array([s["x"], s["y"], s["z"]], dtype=float) / 10.0
+            fill = SCHEMATIC_FILL["cs"] if model.form == "cs" else SCHEMATIC_FILL[str(s["group"])]
+            items.append((xyz[depth], xyz[ix], xyz[iy], r, fill, str(s["label"])))
+        for link in model.links:
+            xyz = np.array([link["x"], link["y"], link["z"]], dtype=float) / 10.0
+            items.append((xyz[depth] + 1e-3, xyz[ix], xyz[iy], 0.12 * model.size.diameter / 10.0,
+                          SCHEMATIC_FILL["hinge"], str(link["label"])))
+        items.sort(key=lambda item: item[0])
+        xs = np.array([i[1] for i in items])
+        ys = np.array([i[2] for i in items])
+        lo = np.array([xs.min() - r, ys.min() - r]) - 0.1
+        hi = np.array([xs.max() + r, ys.max() + r]) + 0.1
+        scale = (size - 20) / float(max(hi - lo))  # px per nm, equal on both axes
+        body = []
+        for _, x, y, rad, fill, name in items:
+            cx = 10 + (x - lo[0]) * scale
+            cy = 10 + (hi[1] - y) * scale
+            body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{rad * scale:.1f}" fill="{fill}" stroke="#333" '
+                        f'stroke-width="0.6"><title>{_html.escape(name)}</title></circle>')
+        bar = (f'<line x1="10" y1="{size - 4}" x2="{10 + scale:.1f}" y2="{size - 4}" stroke="#333" stroke-width="2"/>'
+               f'<text x="{14 + scale:.1f}" y="{size - 1}" font-size="10">1 nm</text>')
+        panels.append((title, "".join(body) + bar))
+    width = 2 * size + 20
+    # scales down with a narrow column (width 100 %, at most its natural size), keeping its proportions
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" style="max-width:{width}px;height:auto" '
+           f'viewBox="0 0 {width} {size + 24}" role="img" data-schematic-svg="{model.form}" '
+           f'aria-label="schematic ({model.form}) supercrystal, {label}">']
+    for k, (title, body) in enumerate(panels):
+        x0 = k * (size + 20)
+        out.append(f'<g transform="translate({x0},0)"><text x="10" y="14" font-size="12" font-weight="600">'
+                   f"({model.form}) {_html.escape(title)} — {_html.escape(label)}</text>"
+                   f'<g transform="translate(0,20)">{body}</g></g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def core_schematic_figure(core: CoreSchematic) -> hv.Overlay:
+    """The building units of one cluster as a labelled graph (layout units, no scale): unit boxes, nodes coloured
+    by kind (hover: what the text says), edges as the text names them (dotted: phenolate to 'a further Ti')."""
+    nodes = {n.id: n for n in core.nodes}
+    layers: list = []
+    boxes = [{("x", "y"): np.array([[u.box[0], u.box[1]], [u.box[2], u.box[1]], [u.box[2], u.box[3]],
+                                    [u.box[0], u.box[3]]]), "unit": u.name} for u in core.units]
+    layers.append(hv.Polygons(boxes, vdims=["unit"]).opts(fill_alpha=0.06, color="#444444", line_color="#888888",
+                                                            line_dash="dashed"))
+    layers += [hv.Text(u.box[0] + 0.05, u.box[3] + 0.12, u.name, halign="left", fontsize=8)
+               for u in core.units if u.name != "{Ti8}"]
+    ti8 = next((u for u in core.units if u.name == "{Ti8}"), None)
+    if ti8 is not None:
+        layers.append(hv.Text(ti8.box[2] + 0.05, ti8.box[1] + 0.1, "{Ti8} double layer", halign="left",
+                              valign="bottom", fontsize=8))
+    for kind, dash in (("solid", "solid"), ("phenolate", "dotted")):
+        segs = [(nodes[e.a].x, nodes[e.a].y, nodes[e.b].x, nodes[e.b].y) for e in core.edges
+                if (e.kind == "phenolate") == (kind == "phenolate")]
+        if segs:
+            layers.append(hv.Segments(segs, ["x0", "y0", "x1", "y1"]).opts(color="#555555", line_width=1.2,
+                                                                          line_dash=dash))
+    for kind, (legend, color) in CORE_KINDS.items():
+        pts = [(n.x, n.y, n.label, n.note or legend) for n in core.nodes if n.kind == kind]
+        if not pts:
+            continue
+        size = 16 if kind in ("Ti", "Cu") else 11
+        layers.append(hv.Points(pts, ["x", "y"], ["name", "what"], label=legend).opts(
+            color=color, size=size, line_color="#222222", tools=["hover"]))
+    layers.append(hv.Labels([(n.x, n.y - 0.32, n.label) for n in core.nodes if n.kind in ("Ti", "Cu")],
+                            ["x", "y"], "text").opts(text_font_size="8pt", text_color="#222222"))
+    layers.append(hv.Labels([(n.x, n.y + 0.3, n.label) for n in core.nodes if n.kind == "hinge"
+                             or n.kind == "OMe_lost" or n.label.endswith("(not placed)")],
+                            ["x", "y"], "text").opts(text_font_size="8pt", text_color="#6a3d9a"))
+    o = core.bridging_oxygen()
+    label = provenance_label(core.origin).replace("data: ", "")
+    title = f"({core.form}) cluster from the text: {o['mu3_O']} μ3-O + {o['mu2_O']} μ2-O ({core.reading}) — {label}"
+    xs = [n.x for n in core.nodes]
+    return hv.Overlay(layers).opts(title=title, responsive=True, min_width=MIN_WIDTH, height=HEIGHT + 280,
+                                   xaxis=None, yaxis=None, legend_position="bottom", legend_cols=2, show_grid=False,
+                                   xlim=(min(xs) - 1.6, max(xs) + 1.6), ylim=(-3.8, 3.6), fontsize={"title": 9})
+
+
+def structure_projection_figure(structure: CrystalStructure, *, label: str | None = None,
+                                origin: Origin | None = None) -> hv.Overlay:
+    """The cell's atoms (every molecule kept whole, a chain as one repeat unit) projected down c: bonds grey,
+    atoms in the article's element colours, the cell outline; hover names the atom. Distances in Å."""
+    from ti10cu2_lib.present.viewer3d import ARTICLE_COLORS, crystal_atoms
+
+    atoms, bonds = crystal_atoms(structure)
+    xy = np.array([(a.x, a.y) for a in atoms]).reshape(-1, 2)
+    depth = np.array([a.z for a in atoms])
+    layers: list = []
+    a_vec, b_vec = structure.orth[:2, 0], structure.orth[:2, 1]
+    corners = np.array([[0, 0], a_vec, a_vec + b_vec, b_vec, [0, 0]])
+    layers.append(hv.Curve(corners, "x (Å)", "y (Å)").opts(color="#999999", line_dash="dashed", line_width=1))
+    if len(bonds):
+        segs = [(xy[i, 0], xy[i, 1], xy[j, 0], xy[j, 1]) for i, j in bonds]
+        layers.append(hv.Segments(segs, ["x0", "y0", "x1", "y1"]).opts(color="#9a9a9a", line_width=1.2))
+    order = np.argsort(depth)
+    elements = sorted({a.element for a in atoms}, key=lambda e: (e == "H", e))
+    for el in elements:
+        idx = [k for k in order if atoms[k].element == el]
+        pts = [(xy[k, 0], xy[k, 1], atoms[k].label) for k in idx]
+        size = 4 if el == "H" else 9 if el in ("C", "N", "O") else 13
+        layers.append(hv.Points(pts, ["x (Å)", "y (Å)"], ["atom"], label=el).opts(
+            color=ARTICLE_COLORS.get(el, "#b15928"), size=size, line_color="#555555", tools=["hover"]))
+    name = label or structure.name
+    what = origin if origin is not None else structure.origin
+    title = _title(f"{name}: the cell's contents down c ({len(atoms)} atoms)", what)
+    return hv.Overlay(layers).opts(title=title, data_aspect=1, width=WIDTH + 80, height=HEIGHT + 80,
+                                   legend_position="right", show_grid=False)

@@ -9,8 +9,16 @@
 //   show_cell      draw the unit-cell box (a red, b green, c blue from the origin; other edges grey)
 //   colors         {element symbol: "#rrggbb"} overriding NGL's element (CPK/Jmol) colours
 //   background     background colour; camera "orthographic" | "perspective"
-// The container carries data-state (loading|ready|empty|error), data-draws (structures drawn so far) and
-// data-first-frame-ms (performance.now() when the first structure frame was rendered) for tests.
+// A scene may also carry (schematic pictures, e.g. the illustrative supercrystals):
+//   shapes         {spheres: [[x, y, z, radius, "#rrggbb", label], ...],
+//                   cylinders: [[x1, y1, z1, x2, y2, z2, radius, "#rrggbb", label], ...], opacity}: drawn as NGL
+//                  shapes, with or without structure text
+//   badge          {text, color, title, caption}: a provenance badge (and one line of caption) over the view
+//   kind           what the scene is ("structure", "schematic-sp", ...): copied to data-scene
+//   cell_radius    radius (Å) of the cell edges (default 0.04; thicker for pictures tens of Å across)
+// The container carries data-state (loading|ready|empty|error), data-draws (structures drawn so far),
+// data-first-frame-ms (performance.now() when the first structure frame was rendered), data-scene,
+// data-provenance (the badge text) and data-shapes (spheres + cylinders drawn) for tests.
 
 const EDGE_COLORS = { a: [0.85, 0.1, 0.1], b: [0.1, 0.65, 0.1], c: [0.1, 0.25, 0.9], other: [0.45, 0.45, 0.45] }
 
@@ -92,6 +100,14 @@ export function render({ model, el }) {
   const message = document.createElement("div")
   message.style.cssText = "position:absolute;inset:0;display:none;align-items:center;justify-content:center;" +
     "padding:1em;text-align:center;font:14px sans-serif;color:#555"
+  const badge = document.createElement("div")
+  badge.dataset.viewer3dBadge = "1"
+  badge.style.cssText = "position:absolute;left:6px;top:6px;z-index:5;display:none;pointer-events:auto;" +
+    "font:12px/1.35 sans-serif;color:#222"
+  const caption = document.createElement("div")
+  caption.dataset.viewer3dCaption = "1"
+  caption.style.cssText = "position:absolute;left:6px;right:6px;bottom:6px;z-index:5;display:none;" +
+    "padding:2px 6px;background:rgba(255,255,255,0.88);border-radius:3px;font:12px/1.35 sans-serif;color:#222"
   el.appendChild(box)
 
   let stage
@@ -113,12 +129,15 @@ export function render({ model, el }) {
   }
   box.appendChild(tip)
   box.appendChild(message)
+  box.appendChild(badge)
+  box.appendChild(caption)
   const releaseMouse = shadowSafeMouse(stage.mouseObserver)
   // NGL's default camera looks along +z (x to the left); turn it to look along -z: x right, y up, which for a
   // crystal in gemmi's orientation (a along x, b in the xy plane) is the view down c*.
   stage.viewerControls.spin([0, 1, 0], Math.PI)
 
   let structure = null
+  let shapeComp = null
   let cellShape = null
   let reprs = []
   let seq = 0
@@ -159,16 +178,63 @@ export function render({ model, el }) {
     }
   }
 
-  function drawCell(cell) {
+  function drawCell(cell, radius) {
     if (cellShape !== null) {
       stage.removeComponent(cellShape)
       cellShape = null
     }
     if (!cell || !model.show_cell) return
     const shape = new NGL.Shape("unit cell", { disableImpostor: false })
-    for (const [p, q, axis] of cellEdges(cell)) shape.addCylinder(p, q, EDGE_COLORS[axis], 0.04, `cell edge ${axis}`)
+    for (const [p, q, axis] of cellEdges(cell)) shape.addCylinder(p, q, EDGE_COLORS[axis], radius || 0.04, `cell edge ${axis}`)
     cellShape = stage.addComponentFromObject(shape)
     cellShape.addRepresentation("buffer")
+  }
+
+  function drawShapes(shapes) {
+    const spheres = Array.isArray(shapes.spheres) ? shapes.spheres : []
+    const cylinders = Array.isArray(shapes.cylinders) ? shapes.cylinders : []
+    if (!spheres.length && !cylinders.length) return 0
+    const shape = new NGL.Shape("schematic", { disableImpostor: false })
+    const rgb = (hex) => new NGL.Color(hex).toArray()
+    for (const [x, y, z, r, color, label] of spheres) shape.addSphere([x, y, z], rgb(color), r, label || "")
+    for (const [x1, y1, z1, x2, y2, z2, r, color, label] of cylinders) {
+      shape.addCylinder([x1, y1, z1], [x2, y2, z2], rgb(color), r, label || "")
+    }
+    shapeComp = stage.addComponentFromObject(shape)
+    shapeComp.addRepresentation("buffer", { opacity: shapes.opacity === undefined ? 1 : shapes.opacity })
+    return spheres.length + cylinders.length
+  }
+
+  function showBadge(info) {
+    badge.replaceChildren()
+    caption.textContent = ""
+    caption.style.display = "none"
+    if (!info || !info.text) {
+      badge.style.display = "none"
+      delete box.dataset.provenance
+      return
+    }
+    const tag = document.createElement("span")
+    tag.textContent = info.text
+    tag.title = info.title || ""
+    tag.style.cssText = `background:${info.color || "#b2182b"};color:#fff;border-radius:4px;padding:1px 6px;` +
+      "font-weight:600;white-space:nowrap"
+    badge.appendChild(tag)
+    badge.style.display = "block"
+    box.dataset.provenance = info.text
+    if (info.caption) {
+      caption.textContent = info.caption
+      caption.style.display = "block"
+    }
+  }
+
+  function fitView(scene) {
+    stage.autoView(0)
+    // leave room for the badge and the caption drawn over a schematic picture
+    const mine = seq
+    const room = scene.badge && !scene.text ? (scene.badge.caption ? -0.3 : -0.08) : 0
+    if (room) setTimeout(() => mine === seq && stage.viewerControls.zoom(room), 0)
+    stage.viewer.requestRender()
   }
 
   function frameDrawn(first) {
@@ -183,9 +249,35 @@ export function render({ model, el }) {
     labels = Array.isArray(scene.labels) ? scene.labels : null
     stage.removeAllComponents()
     structure = null
+    shapeComp = null
     cellShape = null
     reprs = []
     message.style.display = "none"
+    box.dataset.scene = scene.kind || "structure"
+    showBadge(scene.badge)
+    const shapes = scene.shapes || null
+    if (!scene.text && shapes) {
+      box.dataset.state = "loading"
+      let n = 0
+      try {
+        n = drawShapes(shapes)
+      } catch (err) {
+        box.dataset.state = "error"
+        message.textContent = `Could not draw the picture: ${err}`
+        message.style.display = "flex"
+        console.warn("ti10cu2 viewer3d:", err)
+        return
+      }
+      box.dataset.shapes = String(n)
+      drawCell(scene.cell, scene.cell_radius)
+      stage.tasks.onZeroOnce(() => {
+        if (mine !== seq) return
+        fitView(scene)
+        stage.viewer.signals.rendered.addOnce(() => frameDrawn(true))
+        stage.viewer.requestRender()
+      })
+      return
+    }
     if (!scene.text) {
       box.dataset.state = "empty"
       stage.viewer.requestRender()
@@ -209,20 +301,21 @@ export function render({ model, el }) {
       return
     }
     structure = comp
-    drawCell(scene.cell)
+    box.dataset.shapes = String(shapes ? drawShapes(shapes) : 0)
+    drawCell(scene.cell, scene.cell_radius)
     drawRepresentation()
     stage.tasks.onZeroOnce(() => {
       if (mine !== seq) return
-      stage.autoView(0)
+      fitView(scene)
       stage.viewer.signals.rendered.addOnce(() => frameDrawn(true))
       stage.viewer.requestRender()
     })
   }
 
   function redrawExtras() {
-    if (structure === null) return
+    if (structure === null && shapeComp === null) return
     const scene = plain(model.scene) || {}
-    drawCell(scene.cell)
+    drawCell(scene.cell, scene.cell_radius)
     drawRepresentation()
     stage.tasks.onZeroOnce(() => {
       stage.viewer.signals.rendered.addOnce(() => frameDrawn(false))
@@ -238,6 +331,10 @@ export function render({ model, el }) {
     } else if (pick && pick.bond) {
       const b = pick.bond
       text = `${atomLabel(b.atom1)}–${atomLabel(b.atom2)}  ${fmt(b.atom1.distanceTo(b.atom2))} Å`
+    } else if (pick && pick.sphere && pick.sphere.name) {
+      text = pick.sphere.name
+    } else if (pick && pick.cylinder && pick.cylinder.name) {
+      text = pick.cylinder.name
     }
     if (text === null) {
       tip.style.display = "none"
@@ -250,7 +347,15 @@ export function render({ model, el }) {
     tip.style.display = "block"
   })
 
-  const resize = () => stage.handleResize()
+  // A viewer built in a hidden container (e.g. the other form's column of the dashboard) has no size when it draws,
+  // so its camera fits nothing; fit the view again the first time the container gets a size.
+  let hadSize = false
+  const resize = () => {
+    stage.handleResize()
+    const sized = box.clientWidth > 0 && box.clientHeight > 0
+    if (sized && !hadSize && (structure !== null || shapeComp !== null)) fitView(plain(model.scene) || {})
+    hadSize = sized
+  }
   const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(resize)
   if (observer) observer.observe(box)
 

@@ -29,6 +29,11 @@ translates.
 
 Updating :attr:`StructureViewer.scene` (e.g. with :meth:`StructureViewer.show`) redraws in place, so a form
 toggle (sp ↔ cs) needs no new component.
+
+Schematic pictures (:func:`schematic_scene`, :func:`schematic_view`): the illustrative supercrystals of
+:mod:`ti10cu2_lib.structure.schematic` are drawn as shapes — one sphere per cluster (sp: layer A dark blue, B light
+blue; cs: red, the hinges blue), the cell — with the provenance badge ``illustrative`` and one sentence of what
+the picture does and does not show drawn over the view.
 """
 
 from __future__ import annotations
@@ -49,8 +54,10 @@ from scipy.spatial import cKDTree
 
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.present import _vendor
+from ti10cu2_lib.present.badges import PROVENANCE_COLORS
 from ti10cu2_lib.structure.bonds import COVALENT_RADII, DEFAULT_MIN_DISTANCE, DEFAULT_TOLERANCE, METALS
 from ti10cu2_lib.structure.cif import CrystalStructure, load_cif, parse_cif_text
+from ti10cu2_lib.structure.schematic import DRAW_SCALE, SchematicSupercrystal
 
 #: Element colours used by the article's structure figures (Ti green, Cu blue, O red, C grey, H white).
 ARTICLE_COLORS: dict[str, str] = {
@@ -355,6 +362,63 @@ def structure_scene(structure: Any, cell: Any = None, bonds: Iterable[Sequence[i
     labels = _labels(atoms)
     return {"text": _mol2(atoms, labels, pairs, title), "format": "mol2", "cell": cell_matrix(cell),
             "title": title, "labels": labels, "n_atoms": len(atoms)}
+
+
+#: Colours of the schematic pictures: sp layers A/B in the sp colour (dark/light), cs clusters in the cs colour,
+#: the hinges in the article's Cu blue.
+SCHEMATIC_COLORS: dict[str, str] = {"A": "#1f77b4", "B": "#9ecae1", "cs": "#d62728", "hinge": "#1f5bd6"}
+
+
+def _side_view(tilt_deg: float = 12.0, turn_deg: float = 28.0) -> np.ndarray:
+    """Rotation that puts a model's z axis (the stacking or chain axis of the schematics) up on the screen, seen
+    slightly from above (``tilt_deg``) and from the side (``turn_deg``): the viewer looks along −z, x right."""
+    swap = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])  # (x, y, z) → (x, z, −y)
+    t, u = np.radians(tilt_deg), np.radians(turn_deg)
+    tilt = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(t), -np.sin(t)], [0.0, np.sin(t), np.cos(t)]])
+    turn = np.array([[np.cos(u), 0.0, np.sin(u)], [0.0, 1.0, 0.0], [-np.sin(u), 0.0, np.cos(u)]])
+    return tilt @ turn @ swap
+
+
+def schematic_scene(model: SchematicSupercrystal, *, title: str | None = None, caption: bool = True) -> dict:
+    """The viewer scene of a schematic supercrystal: spheres (drawn at :data:`~ti10cu2_lib.structure.schematic.
+    DRAW_SCALE` of the diameter, so contacts stay visible), the cs hinges, the cell, and the ``illustrative``
+    badge with the model's one-sentence caption (``caption=False`` leaves the sentence to the page). The picture is
+    turned so that the stacking (sp) or chain (cs) axis points up, seen obliquely from the side."""
+    rot = _side_view()
+
+    def xyz(item: Mapping[str, Any]) -> list[float]:
+        return [round(float(v), 3) for v in rot @ np.array([item["x"], item["y"], item["z"]], dtype=float)]
+
+    radius = DRAW_SCALE * model.size.diameter / 2.0
+    spheres = []
+    for s in model.spheres:
+        color = SCHEMATIC_COLORS["cs"] if model.form == "cs" else SCHEMATIC_COLORS[str(s["group"])]
+        spheres.append([*xyz(s), round(radius, 3), color, str(s["label"])])
+    cylinders = []
+    hinge_r = 0.12 * model.size.diameter
+    for link in model.links:
+        a, b = model.spheres[link["from"]], model.spheres[link["to"]]
+        cylinders.append([*xyz(a), *xyz(b), round(0.6 * hinge_r, 3), SCHEMATIC_COLORS["hinge"], str(link["label"])])
+        spheres.append([*xyz(link), round(hinge_r, 3), SCHEMATIC_COLORS["hinge"], str(link["label"])])
+    origin = model.origin
+    badge = {"text": str(origin.provenance), "color": PROVENANCE_COLORS.get(str(origin.provenance), "#b2182b"),
+             "title": origin.source, "caption": model.caption if caption else ""}
+    cell = (np.array(model.cell_matrix) @ rot.T).round(4).tolist()
+    return {"text": "", "format": "shapes", "cell": cell, "cell_radius": 0.25,
+            "title": title or f"schematic ({model.form}) supercrystal", "labels": None, "n_atoms": None,
+            "shapes": {"spheres": spheres, "cylinders": cylinders, "opacity": 1.0}, "badge": badge,
+            "kind": f"schematic-{model.form}"}
+
+
+def schematic_view(model: SchematicSupercrystal, *, height: int = 420, width: int | None = None,
+                   caption: bool = True, **params: Any) -> StructureViewer:
+    """A :class:`StructureViewer` showing the schematic supercrystal ``model`` (see :func:`schematic_scene`)."""
+    sizing: dict[str, Any] = {"height": int(height)}
+    if width is None:
+        sizing["sizing_mode"] = params.pop("sizing_mode", "stretch_width")
+    else:
+        sizing["width"] = int(width)
+    return StructureViewer(scene=schematic_scene(model, caption=caption), **sizing, **params)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -14,6 +14,14 @@ the atom positions (Cartesian), occupancy ignored.
 * Packing coefficient (Kitaigorodskii): volume of the union of van der Waals spheres in the cell / cell
   volume, by Monte-Carlo with a fixed seed (standard error reported). Radii: gemmi's ``Element.vdw_r``
   (Bondi 1964 for the common elements). All sites count, disordered alternatives included (they overlap).
+* Close packing (:func:`close_packing`): adaptive common-neighbour analysis of the centroids (Honeycutt &
+  Andersen, J. Phys. Chem. 1987, 91, 4950; local cut-off of Stukowski, Modelling Simul. Mater. Sci. Eng. 2012,
+  20, 045021). Twelve neighbours all with the signature (4,2,1) are a cubic (ABC…) environment, six (4,2,1) and
+  six (4,2,2) a hexagonal (ABAB…) one; anything else is not close-packed.
+* Supercrystal descriptors (:func:`supercrystal_descriptors`): what the article says about the packing, as
+  numbers any structure can be measured by — the units' dimensionality, the first-shell coordination number,
+  the close-packed stacking, and for chains their axis, the links per unit and the distances between chains.
+  The schematic supercrystals (:mod:`.schematic`) are measured by this same code.
 """
 
 from __future__ import annotations
@@ -27,13 +35,18 @@ import numpy as np
 
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, computed_from
-from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.core.results import Result, to_jsonable
 from ti10cu2_lib.structure.cif import CrystalStructure
 from ti10cu2_lib.structure.topology import Topology, connected_components
 
 DEFAULT_SHELL_GAP = 0.5  # Å
 DEFAULT_MC_POINTS = 100_000
 DEFAULT_SEED = 20230  # fixed: the estimate is reproducible
+#: adaptive CNA: the local cut-off is this factor × the mean distance of the 12 nearest neighbours — halfway
+#: between the first (1) and second (√2) neighbour distances of fcc and hcp
+CNA_CUTOFF_FACTOR = (1.0 + math.sqrt(2.0)) / 2.0
+#: two chains are parallel when the angle between their axes is below this (degrees)
+PARALLEL_TOLERANCE_DEG = 5.0
 
 
 @dataclass(frozen=True)
@@ -234,3 +247,240 @@ def supercell_centroids(result: Packing, structure: CrystalStructure, repeats: t
             out.append({"unit": k, "cell": list(cell), "frac": frac.tolist(),
                         "xyz": structure.cartesian(frac).tolist()})
     return out
+
+
+# ------------------------------------------------------------------------------------------ close packing
+
+
+@dataclass(frozen=True, eq=False)
+class ClosePacking(Result):
+    """Adaptive common-neighbour analysis of the unit centroids (see the module docstring).
+
+    ``environments`` per unit in the cell: ``"hcp"``, ``"fcc"`` or ``"other"``; ``signatures`` per unit:
+    ``{"421": 6, "422": 6}`` (common neighbours, bonds among them, largest cluster of connected bonds).
+    ``stacking`` is ``"ABAB"`` when every unit is hcp-like, ``"ABC"`` when every unit is fcc-like, ``"mixed"``
+    for both kinds (e.g. ABAC, stacking faults) and None otherwise. ``layer_normal`` (Cartesian unit vector) and
+    ``layer_normal_uvw`` (the nearest small-index lattice direction, None if none is within 5°) are the normal
+    of the close-packed layers, for an ABAB arrangement.
+    """
+
+    stacking: str | None
+    environments: tuple[str, ...]
+    signatures: tuple[dict[str, int], ...]
+    coordination_numbers: tuple[int, ...]  # neighbours within each unit's local cut-off
+    local_cutoffs: tuple[float, ...]  # Å
+    layer_normal: tuple[float, float, float] | None
+    layer_normal_uvw: tuple[int, int, int] | None
+    description: str
+    method: str
+    origin: Origin = field(repr=False)
+
+
+def _neighbour_vectors(structure: CrystalStructure, centroids: np.ndarray, index: int, cutoff: float) -> np.ndarray:
+    """Cartesian vectors (Å) from centroid ``index`` to every lattice image of every centroid within ``cutoff``,
+    sorted by length (the unit itself excluded)."""
+    recip = np.linalg.norm(structure.frac_matrix, axis=1)
+    reach = np.ceil(cutoff * recip + 1.0).astype(int)
+    grid = np.array(list(itertools.product(*[range(-r, r + 1) for r in reach])), dtype=float)
+    d = (centroids[None, :, :] - centroids[index][None, None, :] + grid[:, None, :]).reshape(-1, 3) @ structure.orth.T
+    length = np.linalg.norm(d, axis=1)
+    keep = (length > 1e-6) & (length <= cutoff)
+    order = np.argsort(length[keep], kind="stable")
+    return d[keep][order]
+
+
+def _largest_bond_cluster(bonds: list[tuple[int, int]]) -> int:
+    """Number of bonds in the largest set of bonds connected through shared atoms."""
+    parent: dict[int, int] = {}
+
+    def find(a: int) -> int:
+        parent.setdefault(a, a)
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, b in bonds:
+        parent[find(a)] = find(b)
+    sizes: dict[int, int] = {}
+    for a, _ in bonds:
+        root = find(a)
+        sizes[root] = sizes.get(root, 0) + 1
+    return max(sizes.values(), default=0)
+
+
+def _cna_environment(vectors: np.ndarray) -> tuple[str, dict[str, int], int, float, np.ndarray | None]:
+    """(environment, signature counts, neighbours, local cut-off, normal of the hcp layer or None) of one unit."""
+    if len(vectors) < 12:
+        return "other", {}, len(vectors), float("nan"), None
+    lengths = np.linalg.norm(vectors, axis=1)
+    cutoff = CNA_CUTOFF_FACTOR * float(lengths[:12].mean())
+    near = vectors[lengths <= cutoff]
+    if len(near) != 12:
+        return "other", {}, len(near), cutoff, None
+    pair = np.linalg.norm(near[:, None, :] - near[None, :, :], axis=2) <= cutoff
+    np.fill_diagonal(pair, False)
+    counts: dict[str, int] = {}
+    kinds = []
+    for j in range(12):
+        common = [k for k in range(12) if pair[j, k]]
+        bonds = [(k, m) for a, k in enumerate(common) for m in common[a + 1:] if pair[k, m]]
+        key = f"{len(common)}{len(bonds)}{_largest_bond_cluster(bonds)}"
+        counts[key] = counts.get(key, 0) + 1
+        kinds.append(key)
+    if counts == {"421": 12}:
+        return "fcc", counts, 12, cutoff, None
+    if counts == {"421": 6, "422": 6}:
+        # the six (4,2,2) neighbours lie in the unit's own close-packed layer: its normal is the stacking axis
+        layer = near[[k == "422" for k in kinds]]
+        normal = np.linalg.svd(layer)[2][-1]  # the plane through the unit's own centroid
+        return "hcp", counts, 12, cutoff, normal
+    return "other", counts, 12, cutoff, None
+
+
+def _small_uvw(structure: CrystalStructure, direction: np.ndarray, max_index: int = 6,
+               tolerance_deg: float = 5.0) -> tuple[int, int, int] | None:
+    """The lattice direction [u v w] with the smallest indices within ``tolerance_deg`` of a Cartesian direction."""
+    frac = structure.frac_matrix @ direction
+    frac = frac / np.abs(frac).max()
+    unit = direction / np.linalg.norm(direction)
+    for scale in range(1, max_index + 1):
+        uvw = np.rint(frac * scale).astype(int)
+        if not uvw.any():
+            continue
+        g = math.gcd(*[abs(int(x)) for x in uvw])
+        uvw = uvw // g
+        cart = structure.orth @ uvw
+        angle = math.degrees(math.acos(min(1.0, abs(float(cart @ unit)) / float(np.linalg.norm(cart)))))
+        if angle <= tolerance_deg:
+            first = next(x for x in uvw if x)
+            return tuple(int(x) if first > 0 else -int(x) for x in uvw)  # type: ignore[return-value]
+    return None
+
+
+def close_packing(structure: CrystalStructure, result: Packing) -> ClosePacking | None:
+    """Is the centroid arrangement of ``result`` close-packed, and how are its layers stacked (ABAB or ABC)?
+
+    None when there are no 0D/1D units to analyse. Each unit's 12 nearest centroids (all lattice images) set its
+    local cut-off (:data:`CNA_CUTOFF_FACTOR` × their mean distance); a unit with other than 12 centroids inside is
+    ``"other"``. Tolerant to the moderate distortion of a real molecular crystal; not to a missing neighbour.
+    """
+    centroids = np.array(result.centroids_frac, dtype=float).reshape(-1, 3)
+    if not len(centroids) or result.unit_dimensionality > 1 or result.nearest_distance is None:
+        return None
+    search = 2.0 * result.nearest_distance
+    found = [_cna_environment(_neighbour_vectors(structure, centroids, i, search)) for i in range(len(centroids))]
+    envs = tuple(f[0] for f in found)
+    kinds = set(envs)
+    stacking = ("ABAB" if kinds == {"hcp"} else "ABC" if kinds == {"fcc"} else
+                "mixed" if kinds == {"hcp", "fcc"} else None)
+    normal = uvw = None
+    normals = [f[4] for f in found if f[4] is not None]
+    if stacking == "ABAB" and normals:
+        ref = normals[0]
+        mean = np.mean([n if n @ ref >= 0 else -n for n in normals], axis=0)
+        mean /= np.linalg.norm(mean)
+        normal = tuple(float(x) for x in mean)
+        uvw = _small_uvw(structure, mean)
+    cns = tuple(f[2] for f in found)
+    n = len(envs)
+    if stacking == "ABAB":
+        where = f" ⟂ [{' '.join(map(str, uvw))}]" if uvw else ""
+        text = (f"all {n} unit(s) have 12 neighbours, 6 × (4,2,1) + 6 × (4,2,2): hexagonal close packing, "
+                f"ABAB stacking of close-packed layers{where}")
+    elif stacking == "ABC":
+        text = f"all {n} unit(s) have 12 neighbours, 12 × (4,2,1): cubic close packing, ABC stacking"
+    elif stacking == "mixed":
+        text = (f"{envs.count('hcp')} hcp-like and {envs.count('fcc')} fcc-like unit(s): close-packed layers in a "
+                "mixed sequence (e.g. ABAC, or stacking faults)")
+    else:
+        text = (f"not close-packed: neighbours within the local cut-off {', '.join(str(c) for c in sorted(set(cns)))}"
+                f" (12 in a close packing)" + (f"; {envs.count('hcp') + envs.count('fcc')} of {n} unit(s) "
+                                                "close-packed" if kinds & {"hcp", "fcc"} else ""))
+    method = (f"adaptive common-neighbour analysis of the unit centroids (Honeycutt & Andersen 1987; local cut-off "
+              f"{CNA_CUTOFF_FACTOR:.3f} × mean distance of the 12 nearest, Stukowski 2012)")
+    return ClosePacking(stacking, envs, tuple(f[1] for f in found), cns, tuple(float(f[3]) for f in found),
+                        normal, uvw, text, method,  # type: ignore[arg-type]
+                        computed_from(result.origin, method="common-neighbour analysis"))
+
+
+def stacking_along(structure: CrystalStructure, centroids_frac: np.ndarray | tuple,
+                   direction: tuple[int, int, int]) -> Stacking:
+    """How the units stack along the lattice direction ``[u v w]`` (e.g. a chain axis): the stacks (units whose
+    projections on the perpendicular plane coincide) per cell and the distances (Å) between neighbouring stacks."""
+    uvw = tuple(int(x) for x in direction)
+    if not any(uvw):
+        raise InputError("[0 0 0] is not a direction", fix="give a lattice direction such as 0,0,1")
+    period = float(np.linalg.norm(structure.orth @ np.array(uvw, dtype=float)))
+    centroids = np.mod(np.array(centroids_frac, dtype=float).reshape(-1, 3), 1.0)
+    return _stacking(structure, centroids, (period, uvw))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------ supercrystal descriptors
+
+
+@dataclass(frozen=True, eq=False)
+class SupercrystalDescriptors(Result):
+    """The article's packing words as numbers, for any structure (a CIF or a schematic): see the module docstring.
+
+    ``dimensionality`` of the packing units (None when the bond network is undetermined); ``coordination_number``
+    the units in the first neighbour shell (:attr:`Packing.shells`, per unit); ``close_packing`` the
+    common-neighbour analysis; for a chain (1D) its ``chain_axis`` [u v w] and ``chain_period`` (Å), the bonds
+    cut between consecutive repeat units (``links_per_repeat``) and the links each unit has to its neighbours
+    in the chain (``links_per_unit`` = 2 × ``links_per_repeat``: each cut bond joins two units), whether all
+    chains run parallel, and the distances (Å) from one chain to its nearest neighbouring chains.
+    """
+
+    dimensionality: int | None
+    unit_formula: str
+    units_per_cell: int
+    nearest_distance: float | None  # Å
+    coordination_number: float | None
+    first_shell: tuple[float, float] | None  # Å, (r_min, r_max)
+    close_packing: ClosePacking | None
+    chain_axis: tuple[int, int, int] | None
+    chain_period: float | None  # Å
+    links_per_repeat: int | None
+    links_per_unit: int | None
+    chains_parallel: bool | None
+    chains_per_cell: int | None
+    interchain_distances: tuple[float, ...]  # Å
+    origin: Origin = field(repr=False)
+
+    @property
+    def stacking(self) -> str | None:
+        return self.close_packing.stacking if self.close_packing is not None else None
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["stacking"] = self.stacking
+        out["dimensionality_label"] = None if self.dimensionality is None else f"{self.dimensionality}D"
+        return to_jsonable(out)
+
+
+def supercrystal_descriptors(structure: CrystalStructure, topology: Topology, result: Packing
+                             ) -> SupercrystalDescriptors:
+    """:class:`SupercrystalDescriptors` of a structure from its topology and packing (as in an anatomy)."""
+    dim = result.unit_dimensionality if topology.determined and result.centroids_frac else None
+    shell = result.shells[0] if result.shells else None
+    axis = period = links = per_unit = parallel = chains = None
+    distances: tuple[float, ...] = ()
+    if dim == 1 and topology.classes:
+        kind = topology.classes[0]
+        axis, period, links = kind.propagation, kind.propagation_length, int(kind.links_per_repeat)
+        per_unit = 2 * links
+        members = [c for c in topology.components if c.symmetry_class == 0 and c.propagation is not None]
+        vectors = [structure.orth @ np.array(c.propagation, dtype=float) for c in members]
+        vectors = [v / np.linalg.norm(v) for v in vectors]
+        cos_min = math.cos(math.radians(PARALLEL_TOLERANCE_DEG))
+        parallel = all(abs(float(v @ vectors[0])) >= cos_min for v in vectors)
+        if parallel and axis is not None:
+            along = stacking_along(structure, result.centroids_frac, axis)
+            chains, distances = along.stacks_per_cell, along.interstack_distances
+    return SupercrystalDescriptors(
+        dimensionality=dim, unit_formula=result.unit_formula, units_per_cell=result.n_units_cell,
+        nearest_distance=result.nearest_distance, coordination_number=shell.count if shell else None,
+        first_shell=(shell.r_min, shell.r_max) if shell else None, close_packing=close_packing(structure, result),
+        chain_axis=axis, chain_period=period, links_per_repeat=links, links_per_unit=per_unit,
+        chains_parallel=parallel, chains_per_cell=chains, interchain_distances=distances,
+        origin=computed_from(result.origin, method="supercrystal descriptors (shells, close packing, chains)"))
