@@ -209,7 +209,7 @@ def viewer_pane(bundle: StructureBundle, ctx: Context, state: DashboardState) ->
     if not StructureViewer.available:
         return note("3D viewer unavailable: its JavaScript (NGL) is not installed. Run `make vendor` "
                     "(python -m ti10cu2_lib.present._vendor) once while the npm registry is reachable.", kind="problem")
-    view = structure_view(bundle.structure, height=420, width=620, title=bundle.label)
+    view = structure_view(bundle.structure, height=420, title=bundle.label)
     return pn.Column(pn.pane.Markdown("Left drag rotates, wheel zooms, right drag moves; hover an atom for its "
                                       "label. Ti green, Cu blue, O red, C grey; cell edges a red, b green, c blue.",
                                       margin=(0, 10)), view, sizing_mode="stretch_width")
@@ -227,7 +227,7 @@ def demo_controls(state: DashboardState, ctx: Context) -> pn.viewable.Viewable |
     auto = ("each form its own: " + ", ".join(f"{f} → {short(n)}" for f, n in DEMO_FOR_FORM.items() if n in names))
     options = {auto: DEMO_AUTO, **{f"{short(n)} for both forms": n for n in names}, "no demo": ""}
     select = pn.widgets.Select(label="Demo on public COD structures (NOT the article's structures)",
-                               options=options, value=state.demo, width=620, css_classes=["ti-demo-select"])
+                               options=options, value=state.demo, width=440, css_classes=["ti-demo-select"])
     select.param.watch(lambda event: state.set_demo(event.new), "value")
     return pn.Column(select, pn.pane.Markdown(
         "Shown only where a form has no structure of its own (a deposited or uploaded CIF replaces it), with a red "

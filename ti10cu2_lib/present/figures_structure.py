@@ -40,18 +40,19 @@ from ti10cu2_lib.structure.schematic import DRAW_SCALE, SchematicSupercrystal
 from ti10cu2_lib.structure.schematic_core import KINDS as CORE_KINDS
 from ti10cu2_lib.structure.schematic_core import CoreSchematic
 
-_COMMON = {"width": WIDTH, "height": HEIGHT, "tools": ["hover"], "show_grid": True}
+_COMMON = {"responsive": True, "min_width": MIN_WIDTH, "height": HEIGHT, "tools": ["hover"], "show_grid": True}
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 TWO_THETA = "2θ (°)"
 
 
 def _title(what: str, *origins: Origin) -> str:
+    """Two lines, so that a title is never cut off in a half-width column: what, then the data's provenance."""
     labels = []
     for origin in origins:
         label = provenance_label(origin)
         if label not in labels:
             labels.append(label)
-    return f"{what} — {'; '.join(labels)}"
+    return f"{what}\n{'; '.join(labels)}"
 
 
 # ---------------------------------------------------------------------------------------------------- PXRD
@@ -120,7 +121,8 @@ def pxrd_comparison_figure(comparison: PxrdComparison, *, difference_offset: flo
                                                f"r = {comparison.po_r:.2f}")
     title = _title(f"PXRD comparison: {comparison.n_matched}/{len(comparison.matches)} peaks matched, "
                    f"zero {comparison.zero_shift:+.3f}°{po}", comparison.origin)
-    return hv.Overlay(layers).opts(title=title, legend_position="right", width=WIDTH + 260, height=HEIGHT + 40,
+    return hv.Overlay(layers).opts(title=title, legend_position="right", responsive=True, min_width=MIN_WIDTH,
+                                   height=HEIGHT + 40,
                                    tools=["hover"], show_grid=True)
 
 
@@ -155,8 +157,8 @@ def centroid_figure(packing: Packing, structure: CrystalStructure, *, repeats: t
     uvw = " ".join(str(int(v)) for v in along)
     title = _title(f"{name}: centroids of {dims} ({'×'.join(map(str, repeats))} cells) down [{uvw}]",
                    packing.origin)
-    return hv.Overlay(layers).opts(title=title, data_aspect=1, legend_position="right", width=WIDTH + 80,
-                                   height=HEIGHT + 60, tools=["hover"], show_grid=True)
+    return hv.Overlay(layers).opts(title=title, data_aspect=1, legend_position="right", frame_width=300,
+                                   tools=["hover"], show_grid=True)
 
 
 def neighbour_shells_figure(packing: Packing, *, label: str | None = None, label_shells: int = 4) -> hv.Overlay:
@@ -173,7 +175,8 @@ def neighbour_shells_figure(packing: Packing, *, label: str | None = None, label
             layers.append(hv.Text(shell.mean, 1.1 + 0.12 * (i % 2), f"{shell.count:g} (Σ {shell.cumulative:g})",
                                   fontsize=8))
     title = _title(f"{name}: neighbour shells", packing.origin)
-    return hv.Overlay(layers).opts(title=title, ylim=(0, 1.35), yaxis=None, width=WIDTH, height=HEIGHT - 60,
+    return hv.Overlay(layers).opts(title=title, ylim=(0, 1.35), yaxis=None, responsive=True, min_width=MIN_WIDTH,
+                                   height=HEIGHT - 60,
                                    xlabel="centroid–centroid distance (Å); labels: neighbours in the shell (Σ so far)")
 
 
@@ -191,7 +194,8 @@ def bfdh_forms_figure(morphology: Morphology, *, n: int = 8, label: str | None =
                     "faces"])
     name = label or "crystal"
     title = _title(f"BFDH {name}: {morphology.habit}, L1/L3 = {morphology.aspect_ratio:.2f}", morphology.origin)
-    return bars.opts(title=title, color="#8c8c8c", width=WIDTH, height=HEIGHT, tools=["hover"], show_grid=True)
+    return bars.opts(title=title, color="#8c8c8c", responsive=True, min_width=MIN_WIDTH, height=HEIGHT,
+                     tools=["hover"], show_grid=True)
 
 
 def habit_extents_figure(morphologies: Mapping[str, Morphology]) -> hv.Bars:
@@ -205,7 +209,8 @@ def habit_extents_figure(morphologies: Mapping[str, Morphology]) -> hv.Bars:
             data.append((f"{name} ({m.habit})", axis, value / l3))
     bars = hv.Bars(data, ["crystal", "axis"], hv.Dimension("extent", label="extent / L3"))
     title = _title("BFDH habit: extents along the principal axes", *(m.origin for m in morphologies.values()))
-    return bars.opts(title=title, width=WIDTH + 120, height=HEIGHT, tools=["hover"], show_grid=True,
+    return bars.opts(title=title, responsive=True, min_width=MIN_WIDTH, height=HEIGHT, tools=["hover"],
+                     show_grid=True,
                      multi_level=True, xrotation=0)
 
 
@@ -254,7 +259,8 @@ def tauc_sensitivity_figure(scan: TaucSensitivity, *, reported_eV: float | None 
                               halign="left", valign="bottom", fontsize=9))
     form = f" ({scan.form})" if scan.form else ""
     title = _title(f"Tauc band gap vs fit window{form}", scan.origin)
-    return hv.Overlay(layers).opts(title=title, legend_position="right", width=WIDTH + 340, height=HEIGHT + 40,
+    return hv.Overlay(layers).opts(title=title, legend_position="right", responsive=True, min_width=MIN_WIDTH,
+                                   height=HEIGHT + 40,
                                    tools=["hover"], show_grid=True)
 
 
@@ -441,5 +447,5 @@ def structure_projection_figure(structure: CrystalStructure, *, label: str | Non
     name = label or structure.name
     what = origin if origin is not None else structure.origin
     title = _title(f"{name}: the cell's contents down c ({len(atoms)} atoms)", what)
-    return hv.Overlay(layers).opts(title=title, data_aspect=1, width=WIDTH + 80, height=HEIGHT + 80,
+    return hv.Overlay(layers).opts(title=title, data_aspect=1, width=WIDTH - 60, height=HEIGHT + 80,
                                    legend_position="right", show_grid=False)
