@@ -19,6 +19,8 @@ from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.data.tables import clip, read_numeric_table
 
+from .conftest import run_cli
+
 BAD_OPTIONS = [
     ("photocurrent", "--window-points", "-5"),  # IndexError traceback before
     ("photocurrent", "--window-points", "0"),  # silently the default window before
@@ -155,3 +157,14 @@ def test_nan_is_still_refused_inside_quotes(tmp_path):
     path.write_text('"voltage_V","current_A"\n"0","nan"\n"0.1","1"\n"0.2","2"\n')
     with pytest.raises(InputError, match="non-finite value in row 2"):
         read_numeric_table(path)
+
+
+@pytest.mark.parametrize("argv", [["nonsense"], ["tauc", "--transition", "x"], ["photocurrent", "--window-points",
+                                                                               "-5"], ["structure"]])
+def test_argument_errors_are_one_line_with_exit_2(argv):
+    """argparse's own errors (unknown command, bad choice, missing argument) read like every other error: one
+    line naming the command, with a fix, exit status 2 (no usage block)."""
+    proc = run_cli(*argv)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "error:" in lines[0] and "Fix: see 'ti10cu2" in lines[0], proc.stderr

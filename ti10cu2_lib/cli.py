@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ti10cu2_lib.core.errors import InputError
 
@@ -52,6 +53,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``ti10cu2 tauc: error: … Fix: …``) with exit status 2, like
+    every other error of the command line; ``--help`` still shows the full usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}. Fix: see '{self.prog} --help'.\n")
+
+
 def register_module(subparsers: argparse._SubParsersAction, module_name: str) -> list[str]:
     """Import ``ti10cu2_lib.commands.<module_name>`` and register its subcommands; returns their names."""
     before = set(subparsers.choices)
@@ -65,7 +74,7 @@ def register_module(subparsers: argparse._SubParsersAction, module_name: str) ->
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser: ``command``'s module fully registered, every other subcommand as a name and summary."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="ti10cu2",
         description="Analyses of the two {Ti10Cu2} crystal forms (Meng et al., Inorg. Chem. Front. 2023, 10, 5694). "
                     "Every number is printed with its provenance.")
