@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated user-data area per test, and the real public reference data."""
+"""Shared fixtures: an isolated user-data area per test, the real public reference data, and the served dashboard
+with a headless Chromium for the browser tests (one server per test module)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,28 @@ def run_cli(*args: str, check_json: bool = False) -> subprocess.CompletedProcess
         assert proc.returncode == 0, proc.stderr
         proc.json = json.loads(proc.stdout)  # type: ignore[attr-defined]
     return proc
+
+
+@pytest.fixture(scope="module")
+def server():
+    """``panel serve dashboard/app.py`` on a free local port for the module's browser tests."""
+    from tests.browser_support import PanelServer, chromium_or_skip
+
+    chromium_or_skip()
+    with PanelServer(REPO / "dashboard" / "app.py", timeout=120) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    """Debian's headless Chromium driven by Playwright (never a browser Playwright downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import launch_chromium
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        try:
+            yield b
+        finally:
+            b.close()

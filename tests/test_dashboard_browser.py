@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.browser_support import ARTIFACTS, PageGuard, PanelServer, chromium_or_skip, launch_chromium, pixel_stats
+from tests.browser_support import ARTIFACTS, PageGuard, pixel_stats
 
 pytestmark = pytest.mark.browser
 
@@ -27,23 +27,6 @@ TABS = ("Overview", "Composition, IR & TGA", "Structure", "Supercrystal", "PXRD"
 TIMEOUT_MS = 60_000
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[PanelServer]:
-    chromium_or_skip()
-    with PanelServer(APP, timeout=120) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @contextlib.contextmanager

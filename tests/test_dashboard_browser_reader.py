@@ -11,7 +11,7 @@ import time
 import pytest
 from PIL import Image
 
-from tests.browser_support import ARTIFACTS, PageGuard, PanelServer, chromium_or_skip, launch_chromium
+from tests.browser_support import ARTIFACTS, PageGuard, PanelServer
 from tests.test_dashboard_browser import APP, TABS, TIMEOUT_MS, click_form, open_tab
 
 pytestmark = pytest.mark.browser
@@ -39,23 +39,6 @@ class WarmPanelServer(PanelServer):
         raise RuntimeError(f"no server on port {self.port}:\n{self.log()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def server():
-    chromium_or_skip()
-    with PanelServer(APP, timeout=120) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def open_page(browser, server, width: int = 1300):

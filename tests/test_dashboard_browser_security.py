@@ -8,30 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import PageGuard, PanelServer, chromium_or_skip, launch_chromium
-from tests.test_dashboard_browser import APP, TIMEOUT_MS, click_form, open_tab, shot
+from tests.browser_support import PageGuard
+from tests.test_dashboard_browser import TIMEOUT_MS, click_form, open_tab, shot
 from tests.test_dashboard_security import CSV_PAYLOADS, bad_symop_cif, payload_cif
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server():
-    chromium_or_skip()
-    with PanelServer(APP, timeout=120) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def new_page(browser, server):
