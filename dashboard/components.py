@@ -25,7 +25,7 @@ from ti10cu2_lib.core.provenance import Origin
 from ti10cu2_lib.data.kinds import KINDS
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import figures
-from ti10cu2_lib.present.badges import badge, format_number
+from ti10cu2_lib.present.badges import badge, format_number, provenance_text
 
 from .state import FORM_DESCRIPTIONS, FORM_LABELS, FORMS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
 
@@ -71,14 +71,15 @@ def value_html(value: Any, *, origin: Origin | None, unit: str = "", uncertainty
                fmt: str | None = None, key: str = "", form: str = "") -> Html:
     """A value with its provenance badge; ``data-key``/``data-form`` let tests and readers find it."""
     text = number(value, fmt, uncertainty, unit)
-    prov = origin.label() if origin is not None else "none"
+    prov = provenance_text(origin) if origin is not None else "none"
     out = (f'<span class="ti-value" data-key="{esc(key)}" data-form="{esc(form)}" data-provenance="{esc(prov)}">'
            f"{esc(text)}</span>")
     return Html(out + (" " + badge(origin) if origin is not None else ""))
 
 
 def reported_html(id: str, form: str, fmt: str | None = None) -> Html:
-    """The article's value of registry entry ``id`` for ``form``, with its ``reported`` badge."""
+    """The article's value of registry entry ``id`` for ``form``, with its badge: ``reported`` when the article prints
+    it, ``derived from reported`` (and how, on hover) when we derived it from printed values."""
     try:
         entry = default_registry().get(id, form)
     except KeyError:
