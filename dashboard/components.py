@@ -12,7 +12,6 @@ import html
 import inspect
 import io
 import json
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +21,11 @@ import pandas as pd
 import panel as pn
 
 from ti10cu2_lib.core.provenance import Origin
+from ti10cu2_lib.core.rounding import format_number, format_with_uncertainty, has_uncertainty
 from ti10cu2_lib.data.kinds import KINDS
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import figures
-from ti10cu2_lib.present.badges import badge, format_number, provenance_text
+from ti10cu2_lib.present.badges import badge, provenance_text
 
 from .state import FORM_DESCRIPTIONS, FORM_LABELS, FORMS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
 
@@ -58,10 +58,14 @@ def esc(value: Any) -> str:
 
 
 def number(value: Any, fmt: str | None = None, uncertainty: float | None = None, unit: str = "") -> str:
-    """``2.271 ± 0.012 eV`` (plain text)."""
-    text = format_number(value, fmt)
-    if uncertainty is not None and isinstance(uncertainty, int | float) and math.isfinite(uncertainty):
-        text += f" ± {format_number(abs(uncertainty), fmt.replace('+', '') if fmt else fmt)}"
+    """``2.271 ± 0.012 eV`` (plain text): with an uncertainty, rounded to it (2 significant digits of the uncertainty,
+    ``fmt`` only lends its ``+`` sign); without one, ``fmt`` or 4 significant digits."""
+    if has_uncertainty(value, uncertainty):
+        text = format_with_uncertainty(float(value), abs(float(uncertainty)))
+        if fmt and "+" in fmt and value >= 0:
+            text = "+" + text
+    else:
+        text = format_number(value, fmt)
     if unit and unit not in ("1", "text", "formula", "count"):
         text += f" {unit}"
     return text

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import math
 
 import pytest
 
 from ti10cu2_lib.core import paths
 from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
+from ti10cu2_lib.core.rounding import format_with_uncertainty
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.report.claims import Status, check_claims
@@ -36,7 +38,10 @@ def test_value_md_carries_value_uncertainty_unit_badge_and_source(cs):
     md = p.value_md("Eg", cs.tauc.band_gap_eV, "eV", origin=cs.tauc.origin,
                     uncertainty=cs.tauc.band_gap_uncertainty_eV, fmt="{:.3f}")
     assert isinstance(md, str) and md._repr_markdown_() == str(md)
-    assert f"{cs.tauc.band_gap_eV:.3f} ± {cs.tauc.band_gap_uncertainty_eV:.3f} eV" in md
+    # rounded to the uncertainty (2 significant digits of it), whatever fmt says
+    u = cs.tauc.band_gap_uncertainty_eV
+    decimals = 1 - math.floor(math.log10(u))
+    assert f"{cs.tauc.band_gap_eV:.{decimals}f} ± {u:.{decimals}f} eV" in md
     assert "computed from reconstructed" in md and "Kubelka" in md
     assert "—" not in p.value_md("x", 1.0, origin=cs.tauc.origin, source=False).split("</span>")[-1]
 
@@ -68,7 +73,10 @@ def test_results_table_has_provenance_and_source(cs):
     assert list(table.columns) == ["form", "quantity", "value", "±", "unit", "provenance", "source", "note"]
     assert table["provenance"].tolist() == ["computed from reconstructed"] * 2
     assert table.loc[1, "±"] == "" and table.loc[1, "note"] == "assumed geometry"
-    assert table.loc[0, "value"] == f"{cs.tauc.band_gap_eV:.3g}"
+    # a value with an uncertainty is rounded to it (fmt only applies to values without one)
+    value, plus_minus = format_with_uncertainty(cs.tauc.band_gap_eV, cs.tauc.band_gap_uncertainty_eV).split(" ± ")
+    assert (table.loc[0, "value"], table.loc[0, "±"]) == (value, plus_minus)
+    assert table.loc[1, "value"] == f"{cs.conductivity.conductivity_S_per_m:.3g}"
 
 
 def test_format_number():

@@ -13,8 +13,8 @@ import pytest
 
 from ti10cu2_lib.cli import main
 from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.core.rounding import format_with_uncertainty
 from ti10cu2_lib.data.readers_pxrd import PowderPattern
-from ti10cu2_lib.present.badges import format_with_uncertainty
 from ti10cu2_lib.structure.pxrd import (
     CU_KA1,
     CU_KA2,

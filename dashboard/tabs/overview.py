@@ -10,8 +10,9 @@ from typing import Any
 import panel as pn
 
 from ti10cu2_lib.core.provenance import Origin
+from ti10cu2_lib.core.rounding import format_with_uncertainty, printed_decimals
 from ti10cu2_lib.data.registry import default_registry
-from ti10cu2_lib.present.badges import badge, format_with_uncertainty, printed_decimals, provenance_legend
+from ti10cu2_lib.present.badges import badge, provenance_legend
 
 from ..components import (
     Context,

@@ -10,9 +10,10 @@ import panel as pn
 
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, Provenance
+from ti10cu2_lib.core.rounding import format_with_uncertainty
 from ti10cu2_lib.data.readers_pxrd import PowderPattern
 from ti10cu2_lib.present import figures_structure
-from ti10cu2_lib.present.badges import badge, format_with_uncertainty
+from ti10cu2_lib.present.badges import badge
 from ti10cu2_lib.structure.pxrd import CU_KA2, Crystal
 from ti10cu2_lib.structure.pxrd_compare import PxrdComparison
 from ti10cu2_lib.structure.pxrd_refine import ProfileRefinement, refine_profile
@@ -73,7 +74,7 @@ def refinement_controls(crystal: Crystal, pattern: PowderPattern, ctx: Context, 
                         form: str) -> list:
     """A "refine profile" checkbox and the refinement's results below it. The refinement (10–30 s) runs on a worker
     thread, once per structure and pattern of this session, so the server keeps serving the other visitors."""
-    refine = pn.widgets.Checkbox(name="refine profile (TCH widths U, V, W, X, Y, asymmetry, zero shift, cell, "
+    refine = pn.widgets.Checkbox(label="refine profile (TCH widths U, V, W, X, Y, asymmetry, zero shift, cell, "
                                       "overall ΔU, Cu Kα2 with ratio 0.5; takes 10–30 s)", value=False)
     done: list[ProfileRefinement | str] = []
 

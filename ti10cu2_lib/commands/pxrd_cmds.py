@@ -8,8 +8,8 @@ from typing import Any
 
 from ti10cu2_lib.commands.common import add_json_flag, emit, format_table, provenance_lines
 from ti10cu2_lib.core.errors import InputError
+from ti10cu2_lib.core.rounding import format_with_uncertainty
 from ti10cu2_lib.data.readers_pxrd import InstrumentParameters, read_gsas_instrument, read_powder_pattern
-from ti10cu2_lib.present.badges import format_with_uncertainty
 from ti10cu2_lib.structure.morphology import NEEDLE_THRESHOLD, PLATE_THRESHOLD, bfdh_from_cif
 from ti10cu2_lib.structure.pxrd import (
     CU_KA1,

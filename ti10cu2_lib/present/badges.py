@@ -16,7 +16,6 @@ Nothing here computes a result; it only formats values that carry an :class:`~ti
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ti10cu2_lib.core.provenance import PROVENANCE_DESCRIPTIONS, Origin, Provenance
+from ti10cu2_lib.core.rounding import format_number, format_with_uncertainty, has_uncertainty
 from ti10cu2_lib.data.kinds import KINDS, Dataset
 from ti10cu2_lib.data.registry import DERIVED_FROM_REPORTED, Registry, ReportedValue, default_registry
 
@@ -113,69 +113,14 @@ def badge(item: Origin | Provenance | str) -> str:
             f'border-radius:4px;padding:1px 6px;font-size:0.85em;white-space:nowrap">{html.escape(text)}</span>')
 
 
-def format_number(value: Any, fmt: str | None = None) -> str:
-    """A number for display: ``fmt`` (e.g. ``"{:.3f}"``) or 4 significant figures; lists and text as they are."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple | list):
-        return ", ".join(format_number(v, fmt) for v in value)
-    if isinstance(value, int) and fmt is None:
-        return str(value)
-    if isinstance(value, float | int):
-        if not math.isfinite(value):
-            return "—"
-        if fmt:
-            return fmt.format(value)
-        return f"{value:.4g}"
-    return str(value)
-
-
-def format_with_uncertainty(value: float, uncertainty: float | None) -> str:
-    """``value ± uncertainty`` rounded to the uncertainty (2 significant figures of it); 4 significant figures
-    when there is none.
-
-    >>> format_with_uncertainty(-0.472448, 0.0123)
-    '-0.472 ± 0.012'
-    >>> format_with_uncertainty(11.0198, 0.144542)
-    '11.02 ± 0.14'
-    >>> format_with_uncertainty(6.13e-9, 2.5e-10)
-    '6.13e-09 ± 0.25e-09'
-    >>> format_with_uncertainty(4.06219e-10, None)
-    '4.062e-10'
-    """
-    if uncertainty is None or not math.isfinite(uncertainty) or uncertainty <= 0:
-        return format_number(value)
-    decimals = 1 - math.floor(math.log10(uncertainty))
-    if 1e-3 <= max(abs(value), uncertainty) < 1e6:
-        decimals = max(decimals, 0)
-        return f"{value:.{decimals}f} ± {uncertainty:.{decimals}f}"
-    exponent = math.floor(math.log10(abs(value))) if value else 0
-    digits = max(exponent - math.floor(math.log10(uncertainty)) + 1, 1)
-    mantissa = f"{value / 10 ** exponent:.{digits}f}"
-    return f"{mantissa}e{exponent:+03d} ± {uncertainty / 10 ** exponent:.{digits}f}e{exponent:+03d}"
-
-
-def printed_decimals(value: float) -> int:
-    """Decimals a number was printed with (as stored): ``2.27`` → 2, ``14.4`` → 1, ``5.9e-09`` → 10.
-
-    >>> printed_decimals(2.27), printed_decimals(46.5), printed_decimals(-0.47)
-    (2, 1, 2)
-    """
-    text = repr(float(value))
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return max(len(mantissa.split(".")[1].rstrip("0")) - int(exponent), 0)
-    return len(text.split(".")[1].rstrip("0"))
-
-
 def value_md(label: str, value: Any, unit: str = "", *, origin: Origin, uncertainty: float | None = None,
              fmt: str | None = None, source: bool = True) -> Md:
-    """``**label**: value ± u unit [badge] — source`` as Markdown (inline HTML badge)."""
-    text = format_number(value, fmt)
-    if uncertainty is not None and math.isfinite(uncertainty):
-        text += f" ± {format_number(uncertainty, fmt)}"
+    """``**label**: value ± u unit [badge] — source`` as Markdown (inline HTML badge); with an uncertainty the value
+    is rounded to it, without one ``fmt`` or 4 significant digits."""
+    if has_uncertainty(value, uncertainty):
+        text = format_with_uncertainty(float(value), float(uncertainty))
+    else:
+        text = format_number(value, fmt)
     if unit and unit not in ("1", "text", "formula", "count"):
         text += f" {unit}"
     tail = f" — <small>{html.escape(origin.source)}</small>" if source else ""
@@ -222,13 +167,16 @@ class Row:
 def results_table(rows: Iterable[Row | Mapping[str, Any]], *, fmt: str | None = None) -> pd.DataFrame:
     """Rows (``Row`` or dicts with the same keys) as a table: form, quantity, value, ±, unit, provenance, source, note.
 
-    Values are formatted as text (``fmt`` or 4 significant figures) so that mixed kinds sit in one column.
+    Values are formatted as text so that mixed kinds sit in one column: rounded to their uncertainty when they have
+    one, else ``fmt`` or 4 significant figures.
     """
     out = []
     for row in rows:
         r = row if isinstance(row, Row) else Row(**row)
-        out.append({"form": r.form or "", "quantity": r.quantity, "value": format_number(r.value, fmt),
-                    "±": "" if r.uncertainty is None else format_number(r.uncertainty, fmt), "unit": r.unit,
+        text = (format_with_uncertainty(float(r.value), float(r.uncertainty))
+                if has_uncertainty(r.value, r.uncertainty) else format_number(r.value, fmt))
+        value, _, plus_minus = text.partition(" ± ")
+        out.append({"form": r.form or "", "quantity": r.quantity, "value": value, "±": plus_minus, "unit": r.unit,
                     "provenance": provenance_text(r.origin), "source": r.origin.source, "note": r.note})
     return pd.DataFrame(out, columns=["form", "quantity", "value", "±", "unit", "provenance", "source", "note"])
 

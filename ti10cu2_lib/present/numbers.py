@@ -6,35 +6,17 @@ digits. JSON keeps full precision; only what a person reads is rounded here.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
-from ti10cu2_lib.present.badges import Row, format_number, format_with_uncertainty
+from ti10cu2_lib.core.rounding import format_number, format_with_uncertainty, rounded, uncertainty_text
+from ti10cu2_lib.present.badges import Row
 
-
-def rounded(value: float | None, uncertainty: float | None = None) -> str:
-    """``value ± uncertainty`` rounded to the uncertainty, or ``value`` to 4 significant digits ("—" for None/NaN).
-
-    >>> rounded(-0.472448, 0.00184786), rounded(4.06219e-10), rounded(11.0198, 0.144542)
-    ('-0.4724 ± 0.0018', '4.062e-10', '11.02 ± 0.14')
-    """
-    if value is None or not math.isfinite(value):
-        return "—"
-    return format_with_uncertainty(float(value), uncertainty)
-
-
-def uncertainty_text(uncertainty: float | None) -> str:
-    """An uncertainty on its own, to 2 significant digits.
-
-    >>> uncertainty_text(0.00108869), uncertainty_text(2.04921e-15), uncertainty_text(0.0)
-    ('0.0011', '2e-15', '0')
-    """
-    if uncertainty is None or not math.isfinite(uncertainty):
-        return "—"
-    return f"{uncertainty:.2g}"
+#: ``rounded`` and ``uncertainty_text`` live in :mod:`ti10cu2_lib.core.rounding` (the report layer uses them too)
+__all__ = ["rounded", "uncertainty_text", "format_with_uncertainty", "rounded_range", "rounded_cells", "rounded_rows",
+           "rounded_frame"]
 
 
 def rounded_range(values: Iterable[float], unit: str = "") -> str:

@@ -32,6 +32,7 @@ from ti10cu2_lib.analysis.band_edges import couple, feasibility_table
 from ti10cu2_lib.analysis.photocatalysis import total_electrons_umol_per_g
 from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
 from ti10cu2_lib.core.results import Result
+from ti10cu2_lib.core.rounding import format_with_uncertainty, uncertainty_text
 from ti10cu2_lib.data.registry import Claim, Registry, ReportedValue, default_registry
 from ti10cu2_lib.report.overview import FormAnalysis, analyse_form
 from ti10cu2_lib.structure.reported_geometry import StructuralNumbers, space_group_number_of
@@ -182,7 +183,7 @@ def _band_gap(entry: ReportedValue, a: FormAnalysis) -> _Computed | None:
     t = a.tauc
     return _Computed(round(t.band_gap_eV, 3), t.origin,
                      f"Tauc ({t.transition}, {t.method}) window {t.fit_window_eV[0]:.2f}–{t.fit_window_eV[1]:.2f} eV",
-                     _tol(0.02, t.band_gap_uncertainty_eV), f"± {t.band_gap_uncertainty_eV:.3f} eV")
+                     _tol(0.02, t.band_gap_uncertainty_eV), f"± {uncertainty_text(t.band_gap_uncertainty_eV)} eV")
 
 
 def _ms_frequencies(entry: ReportedValue, a: FormAnalysis) -> _Computed | None:
@@ -200,7 +201,7 @@ def _flat_band(entry: ReportedValue, a: FormAnalysis) -> _Computed | None:
     return _Computed(round(ms.flat_band_V_vs_NHE, 3), ms.origin,
                      f"Mott–Schottky x-intercept, mean of {len(ms.frequencies)} frequencies, "
                      f"{ms.reference_electrode} → NHE", _tol(0.02, ms.flat_band_uncertainty_V),
-                     f"± {ms.flat_band_uncertainty_V:.3f} V")
+                     f"± {uncertainty_text(ms.flat_band_uncertainty_V)} V")
 
 
 def _homo(entry: ReportedValue, a: FormAnalysis) -> _Computed | None:
@@ -226,7 +227,9 @@ def _conductivity(entry: ReportedValue, a: FormAnalysis) -> _Computed | None:
     c = a.conductivity
     return _Computed(float(f"{c.conductivity_S_per_m:.3g}"), c.origin,
                      f"σ = G·L/A, L = {c.length_mm:g} mm, A = {c.area_mm2:g} mm² (geometry not given in the article)",
-                     _tol(0.05 * float(entry.value), c.conductivity_uncertainty_S_per_m))
+                     # the fit alone: the reconstruction used the same assumed geometry, so its ±20 % must not widen
+                     # a check of the data against the printed σ
+                     _tol(0.05 * float(entry.value), c.conductivity_fit_uncertainty_S_per_m))
 
 
 def _co2_yield(entry: ReportedValue, a: FormAnalysis) -> _Computed | None:
@@ -396,14 +399,6 @@ def _co_allowed(cb_V_vs_NHE: float) -> bool:
     return next(f for f in feasibility_table(cb_V_vs_NHE, cb_V_vs_NHE + 2.0) if f.product == "CO").allowed
 
 
-def _plus_minus(value: float, uncertainty: float) -> str:
-    """``value ± uncertainty`` with the uncertainty to 2 significant digits (the value to the same decimals)."""
-    if not uncertainty > 0 or not math.isfinite(uncertainty):
-        return f"{value:.4g}"
-    decimals = max(1 - math.floor(math.log10(uncertainty)), 0)
-    return f"{value:.{decimals}f} ± {uncertainty:.{decimals}f}"
-
-
 def _band_gap_significance(sp: FormAnalysis, cs: FormAnalysis) -> tuple[float, float, bool] | None:
     """Eg(cs) − Eg(sp), its uncertainty from the Tauc results' total uncertainties (eV), and whether |Δ| > 2σ."""
     if sp.tauc is None or cs.tauc is None:
@@ -415,8 +410,8 @@ def _band_gap_significance(sp: FormAnalysis, cs: FormAnalysis) -> tuple[float, f
 
 def _significance_text(diff: float, unc: float, significant: bool) -> str:
     sign = "+" if diff > 0 else ""
-    return (f"ΔEg = {sign}{_plus_minus(diff, unc)} eV with the Tauc total uncertainties (fit, window and method "
-            "spread): "
+    return (f"ΔEg = {sign}{format_with_uncertainty(diff, unc)} eV with the Tauc total uncertainties (fit, window "
+            "and method spread): "
             f"{'significant' if significant else 'not significant'} at {SIGNIFICANCE_SIGMAS:g}σ"
             + (f" ({abs(diff) / unc:.1f}σ)" if unc > 0 else ""))
 
@@ -572,8 +567,8 @@ def _co_ch4_check(claim: Claim, form: str, analysis: FormAnalysis, registry: Reg
         differ = abs(co.rate_umol_per_g_h - ch4.rate_umol_per_g_h) > SIGNIFICANCE_SIGMAS * combined
         holds = both_rise and differ
         reading = (f"both present at every time > 0: {'yes' if both_rise else 'no'}; rates CH4 "
-                   f"{_plus_minus(ch4.rate_umol_per_g_h, ch4.rate_uncertainty_umol_per_g_h)}, CO "
-                   f"{_plus_minus(co.rate_umol_per_g_h, co.rate_uncertainty_umol_per_g_h)} µmol g⁻¹ h⁻¹ "
+                   f"{format_with_uncertainty(ch4.rate_umol_per_g_h, ch4.rate_uncertainty_umol_per_g_h)}, CO "
+                   f"{format_with_uncertainty(co.rate_umol_per_g_h, co.rate_uncertainty_umol_per_g_h)} µmol g⁻¹ h⁻¹ "
                    f"({'different' if differ else 'not different'} at {SIGNIFICANCE_SIGMAS:g}σ)")
     return _verdict(claim, None, reported_reading, holds, [] if r is None else [r.origin], reading,
                     "CO and CH4 time courses: both non-zero from the first time point, rates compared",
