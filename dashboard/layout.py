@@ -34,6 +34,7 @@ from .tabs import (
     pxrd,
     structure,
     supercrystal,
+    survey,
 )
 
 #: set TI10CU2_TIMING=1 to print the server time of every sp/cs toggle to the server's stdout (benchmarks)
@@ -41,7 +42,7 @@ TIMING = os.environ.get("TI10CU2_TIMING") == "1"
 TITLE = "ti10cu2 — {Ti10Cu2} supercrystals (Meng et al., Inorg. Chem. Front. 2023, 10, 5694)"
 EXTENSIONS = ("tabulator", "filedropper")
 #: the tabs in page order; each module has ``TITLE`` (the tab's label) and ``build(state, ctx)``
-TABS: tuple[ModuleType, ...] = (overview, composition, structure, supercrystal, pxrd, optical, band_structure,
+TABS: tuple[ModuleType, ...] = (overview, composition, structure, supercrystal, survey, pxrd, optical, band_structure,
                                 conductivity, co2_photocurrent, claims, data_uploads)
 
 

@@ -20,7 +20,7 @@ from ti10cu2_lib import cli
 
 REPO = Path(__file__).resolve().parents[1]
 #: rank of each layer; a module may import its own package or a lower rank (dashboard and commands: the top)
-LAYERS = {"core": 0, "data": 1, "analysis": 2, "structure": 2, "forward": 3, "report": 4, "present": 5,
+LAYERS = {"core": 0, "data": 1, "analysis": 2, "structure": 2, "forward": 3, "report": 4, "survey": 4, "present": 5,
           "commands": 6, "cli": 6, "dashboard": 7}
 HEAVY = ("pandas", "scipy", "panel", "bokeh", "holoviews")
 

@@ -22,8 +22,8 @@ from tests.browser_support import ARTIFACTS, PageGuard, pixel_stats
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
-TABS = ("Overview", "Composition, IR & TGA", "Structure", "Supercrystal", "PXRD", "Optical", "Band structure",
-        "Conductivity", "CO2 & photocurrent", "Claims", "Data & uploads")
+TABS = ("Overview", "Composition, IR & TGA", "Structure", "Supercrystal", "Survey", "PXRD", "Optical",
+        "Band structure", "Conductivity", "CO2 & photocurrent", "Claims", "Data & uploads")
 TIMEOUT_MS = 60_000
 
 

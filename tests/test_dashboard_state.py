@@ -232,7 +232,8 @@ def test_layout_builds_every_tab_without_a_display_error(state, static):
 def test_one_module_per_tab_in_page_order():
     from dashboard.layout import TABS
 
-    assert [tab.TITLE for tab in TABS] == ["Overview", "Composition, IR & TGA", "Structure", "Supercrystal", "PXRD",
+    assert [tab.TITLE for tab in TABS] == ["Overview", "Composition, IR & TGA", "Structure", "Supercrystal", "Survey",
+                                           "PXRD",
                                          "Optical", "Band structure", "Conductivity", "CO2 & photocurrent",
                                          "Claims", "Data & uploads"]
     assert all(callable(tab.build) for tab in TABS)

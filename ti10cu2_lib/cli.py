@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "packing": ("structure_cmds", "centroid packing, neighbour shells, stacking, packing coefficient"),
     "morphology": ("pxrd_cmds", "BFDH crystal morphology (faces, growth rates, habit) of a CIF"),
     "pxrd": ("pxrd_cmds", "simulated powder X-ray pattern of a CIF (optionally compared with a measured pattern)"),
+    "survey": ("survey_cmds", "packing descriptors of every CIF under some folders, on Dask, into Parquet"),
     "schematic": ("schematic_cmds", "illustrative schematics from the article's words: supercrystal (sp/cs), core"),
     "worksheet": ("worksheet_cmds", "classroom worksheet on the article's argument; --answers prints the computed key"),
     "serve": ("serve_cmds", "serve the dashboard with Panel (embedded default data)"),

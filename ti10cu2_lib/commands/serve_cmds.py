@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.paths import REPO_DIR
+from ti10cu2_lib.survey.embedded import SURVEY_ENV
 
 DASHBOARD = REPO_DIR / "dashboard" / "app.py"
 
@@ -21,6 +23,11 @@ def _serve(args: argparse.Namespace) -> int:
                "--address", args.address, *dict.fromkeys(origins),
                "--unused-session-lifetime", "60000",  # a slow page load must not outlive its session (15 s default)
                "--warm"]  # run the app once at start-up: the shared analyses are cached before the first visitor
+    if args.survey is not None:
+        if not args.survey.exists():
+            raise InputError("no survey table here", path=args.survey,
+                             fix="give the --out of a 'ti10cu2 survey' run (a directory) or a Parquet file")
+        os.environ[SURVEY_ENV] = str(args.survey.resolve())  # the Survey tab reads it (inherited by panel serve)
     if args.num_procs > 1:
         command += ["--num-procs", str(args.num_procs)]
     os.execv(sys.executable, command)  # replaces this process; returns only on failure
@@ -32,4 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=5006)
     p.add_argument("--address", default="127.0.0.1", help="interface to listen on (default: this machine only)")
     p.add_argument("--num-procs", type=int, default=1, help="worker processes (sessions are not shared across them)")
+    p.add_argument("--survey", type=Path, default=None, metavar="FILE",
+                   help="survey table for the Survey tab ('ti10cu2 survey' output; default: the embedded one; "
+                        f"the same as setting ${SURVEY_ENV})")
     p.set_defaults(func=_serve)
