@@ -298,3 +298,19 @@ def test_quoted_user_text_is_clipped(capsys, tmp_path, cui_text):
     path = write(tmp_path, "synthetic_ok.cif", cui_text)
     line = refused(capsys, path, "structure", "--block", "b" * 5000)
     assert "no data block 'bbb" in line and len(line) < 600
+
+
+def test_symmetry_operations_that_are_no_group_never_reach_gemmi_group_code(cod_inputs):
+    """cod-tools' irresolvable-symops.cif ('-x,-x,-x', determinant 0) crashed `ti10cu2 morphology` with a segmentation
+    fault inside gemmi's systematic-absence code; it must be a one-line error (run in a subprocess: a crash of the
+    interpreter would otherwise take the test run with it)."""
+    import subprocess
+    import sys
+
+    path = cod_inputs / "irresolvable-symops.cif"
+    for command in ("morphology", "pxrd"):
+        proc = subprocess.run([sys.executable, "-m", "ti10cu2_lib.cli", command, str(path)], capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 2, (command, proc.returncode, proc.stderr[-500:])
+        assert "not invertible" in proc.stderr and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1

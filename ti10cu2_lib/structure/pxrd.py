@@ -62,6 +62,7 @@ from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
 from ti10cu2_lib.core.results import Result, to_jsonable
 from ti10cu2_lib.structure.cif import read_document, small_structure_from_block
+from ti10cu2_lib.structure.symmetry import SymOps, check_group
 
 CU_KA1 = 1.540562  # Å, Hölzer et al. 1997
 CU_KA2 = 1.544390  # Å, Hölzer et al. 1997
@@ -222,8 +223,12 @@ def _ops_of(st: gemmi.SmallStructure, path: Path | str) -> tuple[gemmi.GroupOps,
     if st.spacegroup is not None:
         return st.spacegroup.operations(), st.spacegroup.xhm()
     if st.symops:
-        try:
+        try:  # a list that is not a group crashes gemmi's GroupOps methods (segmentation fault): check first
+            check_group(SymOps.from_triplets(list(st.symops)))
             ops = gemmi.GroupOps([gemmi.Op(s) for s in st.symops])
+        except ValueError as exc:
+            raise InputError(f"unusable symmetry operations in the CIF: {exc}", path=path,
+                             fix="check _space_group_symop_operation_xyz") from None
         except Exception:
             raise InputError("unreadable symmetry operations in the CIF", path=path,
                              fix="check _space_group_symop_operation_xyz") from None
