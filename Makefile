@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5006
 
-.PHONY: serve test lint notebooks vendor chromium export bench clean-venv
+.PHONY: serve test lint notebooks vendor chromium export book bench clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ notebooks: $(VENV)/.installed-dev $(VIEWER_JS)
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/[0-9][0-9]_*.ipynb
 	mkdir -p $(NB_BUILD)
 	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=600 --output-dir $(NB_BUILD) notebooks/[0-9][0-9]_*.ipynb
+
+# the executed notebooks as an offline book (Sphinx + myst-nb + sphinx-book-theme) in build/book/: executed in
+# build/book-work/ (never in place); widget JavaScript from npm (pinned, sha512-checked) into ti10cu2_lib/present/_js/book/
+book: $(VENV)/.installed-dev $(VIEWER_JS)
+	$(BIN)/python -m ti10cu2_lib.present._vendor_book
+	$(BIN)/python book/build.py --out build/book
 
 # a self-contained offline site: dashboard with both forms embedded + executed notebooks
 export: $(VENV)/.installed-dev $(VIEWER_JS)

@@ -6,8 +6,11 @@
                                  browser with no server and no network; results precomputed, no Python in the page)
     OUTDIR/results.json          every result of both forms with its provenance (the dashboard's JSON bundle)
     OUTDIR/tables/*.csv          every table of the page, linked from it
-    OUTDIR/notebooks/*.html      the notebooks of ``notebooks/``, executed with nbconvert (when it is installed)
-    OUTDIR/notebooks/index.html  list of the notebooks with their execution status
+    OUTDIR/book/                 the notebooks executed from clean kernels as an offline book (``book/build.py``:
+                                 Sphinx + myst-nb; TOC, search, live widget views; shared JavaScript once), when the
+                                 ``book`` extra is installed and the notebooks are executed
+    OUTDIR/notebooks/*.html      otherwise: each notebook converted with nbconvert (executed when asked)
+    OUTDIR/notebooks/index.html  list of the notebooks with their execution status (and links into the book)
 
 The page is built by the dashboard's own layout code (``dashboard/``) with ``static=True``: the same tabs and
 figures as the served app, the toggle switching visibility in JavaScript. What needs Python (uploads, the Tauc
@@ -30,6 +33,8 @@ from dashboard import layout
 from dashboard.state import DashboardState
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.paths import REPO_DIR
+
+BOOK_BUILDER = REPO_DIR / "book" / "build.py"
 
 #: environment of the notebook kernels: Bokeh and Panel resources inline (no CDN) in the exported pages
 INLINE_ENV = {"PANEL_INLINE": "true", "BOKEH_RESOURCES": "inline"}
@@ -58,6 +63,7 @@ class ExportReport:
     notebooks: list[NotebookResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     removed_external: int = 0
+    book: dict | None = None  # book/build.py's report (book.json) when the book was built
 
 
 def strip_external(text: str) -> tuple[str, int]:
@@ -240,19 +246,64 @@ def _notebook_index(outdir: Path, results: list[NotebookResult], note: str) -> P
     return path
 
 
-def export_site(outdir: str | Path, *, notebooks: bool = True, execute: bool = True, timeout: int = 600
-                ) -> ExportReport:
-    """Write the offline site into ``outdir`` (created if needed; our files in it are overwritten)."""
+def book_available() -> bool:
+    """True when the book can be built here: ``book/build.py`` beside the library and Sphinx + myst-nb installed."""
+    import importlib.util
+
+    return BOOK_BUILDER.is_file() and all(importlib.util.find_spec(m) is not None
+                                          for m in ("sphinx", "myst_nb", "sphinx_book_theme"))
+
+
+def export_book(outdir: Path, *, timeout: int = 600) -> dict:
+    """Build the offline book into ``outdir`` (``book/build.py`` in its own process, linking back to the dashboard
+    at ``../index.html``); returns its report (``book.json``), with ``returncode`` and the end of its log."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(BOOK_BUILDER), "--out", str(outdir), "--dashboard-url",
+                           "../index.html", "--timeout", str(timeout)], capture_output=True, text=True,
+                          cwd=REPO_DIR)
+    report_path = outdir / "book.json"
+    report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {"pages": []}
+    report.update(returncode=proc.returncode, log=(proc.stdout + proc.stderr)[-3000:])
+    return report
+
+
+def _book_notes(book: dict) -> list[str]:
+    notes = [f"book: {len(book['pages'])} pages, {book.get('site_bytes', 0) / 1e6:.1f} MB in book/"]
+    if book["returncode"] != 0:
+        notes.append("book: " + " ".join(book["log"].strip().splitlines()[-3:]))
+    return notes
+
+
+def export_site(outdir: str | Path, *, notebooks: bool = True, execute: bool = True, timeout: int = 600,
+                book: bool = True) -> ExportReport:
+    """Write the offline site into ``outdir`` (created if needed; our files in it are overwritten).
+
+    With ``book`` (and ``execute``, and the ``book`` extra installed) the notebooks become the offline book in
+    ``outdir/book/``; otherwise each is converted to one HTML page under ``outdir/notebooks/``.
+    """
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise InputError("exists and is not a directory", path=outdir, fix="give a directory name")
     found = find_notebooks() if notebooks else []
+    as_book = bool(found) and execute and book and book_available()
     index, files, removed = export_dashboard(outdir, notebooks_link=bool(found))
     report = ExportReport(outdir=outdir, index=index, files=files, removed_external=removed)
     if not notebooks:
         report.notes.append("notebooks skipped (--no-notebooks)")
     elif not found:
         report.notes.append(f"no notebooks in {NOTEBOOKS_DIR}: none exported")
+    elif as_book:
+        report.book = export_book(outdir / "book", timeout=timeout)
+        report.notes += _book_notes(report.book)
+        report.notebooks = [NotebookResult(p["stem"], p["status"], f"../book/{p['html']}", title=p["title"])
+                            for p in report.book["pages"]]
+        note = ("Executed from a clean kernel at export time, as an offline book (table of contents, search, the sp/cs "
+                "toggles and 3D views work without a server).")
+        (outdir / "notebooks").mkdir(parents=True, exist_ok=True)
+        report.files.append(_notebook_index(outdir / "notebooks", report.notebooks, note))
+        report.files += sorted(p for p in (outdir / "book").rglob("*") if p.is_file())
     else:
         nb_dir = outdir / "notebooks"
         report.notebooks = export_notebooks(nb_dir, found, execute=execute, timeout=timeout)

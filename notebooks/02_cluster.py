@@ -36,7 +36,8 @@ from ti10cu2_lib.data import datasets
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures_structure as fs
-from ti10cu2_lib.present.viewer3d import StructureViewer, structure_view
+from ti10cu2_lib.present import nglview_widget as ngl
+from ti10cu2_lib.present.viewer3d import structure_view
 from ti10cu2_lib.report.claims import check_claims
 from ti10cu2_lib.report.sensitivity import coordination_tolerance_scan
 from ti10cu2_lib.structure.bonds import DEFAULT_TOLERANCE
@@ -286,15 +287,20 @@ def form_view(form):
 pn.Column(form_toggle, pn.bind(form_view, form_toggle))
 
 # %% [markdown]
-# **Public structures** — the same viewer on the COD entries used above (pick one; the view redraws in place).
+# **The same structures in nglview** (JupyterLab's molecular viewer, here with the same colours, unit cell and bonds;
+# the provenance badge is above each view). The sp/cs toggle switches in the browser, so it also works in the
+# offline book of executed notebooks, where no Python runs.
 
 # %%
-picker = pn.widgets.Select(name="structure", options=list(cif_files))
-viewer = structure_view(cif_files[picker.value], height=420)
-picker.param.watch(lambda event: viewer.show(cif_files[event.new]), "value")
-display(pn.Column(picker, viewer,
-                  pn.pane.Markdown("" if StructureViewer.available else
-                                   "The viewer's JavaScript is not installed: run `make vendor` once.")))
+ngl.form_toggle({form: ngl.nglview_widget(load_cif(path, block, origin=origin), origin=origin)
+                 for form, (path, block, origin) in ((form, ngl.form_structure(form)) for form in FORMS)})
+
+# %% [markdown]
+# **Public structures** — the COD entries used above, in nglview (pick one with the buttons).
+
+# %%
+ngl.form_toggle({name: ngl.nglview_widget(load_cif(path, origin=demo_origin(path)), origin=demo_origin(path))
+                 for name, path in cif_files.items()}, description="structure")
 
 # %% [markdown]
 # ## Try it

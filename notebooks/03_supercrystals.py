@@ -47,7 +47,7 @@ from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data import datasets
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures_structure as fs
-from ti10cu2_lib.present.viewer3d import schematic_view
+from ti10cu2_lib.present import nglview_widget as ngl
 from ti10cu2_lib.structure.cif import load_cif
 from ti10cu2_lib.structure.contacts import DEFAULT_MAX_GAMMA, DEFAULT_MAX_H_CG, ch_pi_contacts
 from ti10cu2_lib.structure.morphology import NEEDLE_THRESHOLD, PLATE_THRESHOLD, bfdh, bfdh_from_cif
@@ -90,13 +90,13 @@ display(p.Md("Assumptions beyond the text:\n\n" + "\n".join(f"- **{form}**: " + 
                                                            for form, m in models.items())))
 
 # %% [markdown]
-# **sp / cs toggle** — the 3D view of the chosen form's schematic (offline viewer; left drag rotates). sp: layers A
-# (dark) and B (light) alternate up the stacking axis; cs: columns of spheres joined by blue hinges.
+# **sp / cs toggle** — the 3D view of the chosen form's schematic (nglview; left drag rotates, wheel zooms), with the
+# provenance badge and the one-sentence caption above it. sp: layers A (dark) and B (light) alternate up the stacking
+# axis; cs: columns of spheres joined by blue hinges. The toggle switches in the browser, so it also works in the
+# offline book of executed notebooks.
 
 # %%
-schematic_toggle = pn.widgets.RadioButtonGroup(name="schematic", options=list(FORMS), value="sp",
-                                               button_type="primary")
-pn.Column(schematic_toggle, pn.bind(lambda form: schematic_view(models[form], height=420), schematic_toggle))
+ngl.form_toggle({form: ngl.nglview_widget(models[form]) for form in FORMS})
 
 # %% [markdown]
 # The same two schematics as flat pictures (side view and the view down the stacking or chain axis):

@@ -26,7 +26,9 @@
 # 1. **simulate** a pattern from a CIF (Mercury-like defaults, every convention stated);
 # 2. **preferred orientation**: how a March–Dollase texture changes intensities but not positions;
 # 3. **compare** with a measured pattern: scale + background fit, zero shift, peak matching, Rwp — here the real
-#    PbSO4 (anglesite) laboratory pattern of the IUCr powder round robin with its structure.
+#    PbSO4 (anglesite) laboratory pattern of the IUCr powder round robin with its structure;
+# 4. **refine the profile** (peak widths and shapes, zero shift, cell, Kα2) until Rwp can judge the match, and ask
+#    which observed peaks the phase does not explain (phase purity).
 
 # %%
 import pandas as pd
@@ -41,6 +43,7 @@ from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures_structure as fs
 from ti10cu2_lib.structure.pxrd import CU_KA1, CU_KA2, PxrdSettings, load_crystal, simulate_pxrd
 from ti10cu2_lib.structure.pxrd_compare import compare_pattern
+from ti10cu2_lib.structure.pxrd_refine import refine_profile
 from ti10cu2_lib.structure.schematic import DEMO_DIR, DEMO_FOR_FORM
 
 pn.extension(inline=True)
@@ -68,6 +71,16 @@ for form, found in deposited.items():
     simulated[f"({form}) deposited"] = simulate_pxrd(load_crystal(path, block=block or None, origin=origin),
                                                      PxrdSettings())
 pn.panel(fs.pxrd_patterns_figure(simulated, offset=110))
+
+# %% [markdown]
+# The structures the patterns are simulated from (nglview; the sp/cs toggle works in the browser):
+
+# %%
+from ti10cu2_lib.present import nglview_widget as ngl  # noqa: E402
+from ti10cu2_lib.structure.cif import load_cif  # noqa: E402
+
+ngl.form_toggle({form: ngl.nglview_widget(load_cif(path, block, origin=origin), origin=origin)
+                 for form, (path, block, origin) in ((form, ngl.form_structure(form)) for form in FORMS)})
 
 # %% [markdown]
 # **sp / cs toggle** — one form's pattern at a time (the demo until the form's own CIF is imported):
@@ -113,7 +126,10 @@ display(pn.panel(fs.pxrd_pattern_figure(ti4, label="Ti4 alkoxide (COD 7050234)")
 # Platelets lie flat and needles lie along the sample holder, so reflections from one family of planes are
 # over-represented. March–Dollase models it with one direction (h k l) and one parameter r: r < 1 enhances the
 # reflections whose normal is along (h k l) (platelets), r > 1 suppresses them (needles); r = 1 is a random powder.
-# Note that rod-like crystals — the article's cs — are the textbook case of preferred orientation.
+# Note that rod-like crystals — the article's cs — are the textbook case of preferred orientation. For needles the
+# natural direction is the real-space needle axis [u v w]; `ti10cu2 pxrd --po-uvw U,V,W` converts it to the parallel
+# reciprocal direction G·(u, v, w) (G the metric tensor), which differs from the plane normal (u v w) in oblique
+# (e.g. monoclinic) cells. PbSO4 is orthorhombic, where the two coincide.
 
 # %%
 if REF is not None:
@@ -166,6 +182,35 @@ if REF is not None:
                    source=False),
         p.value_md("Rwp without / with the texture", (comparison.rwp, textured.rwp), "%", origin=textured.origin,
                    fmt="{:.2f}", source=False)))
+
+# %% [markdown]
+# ## 4. Profile refinement: an Rwp that can judge the match
+#
+# With one fixed peak width the Rwp above stays near 25 %, mostly from peak *shapes*, not from the structure. The
+# profile refinement keeps the atoms of the CIF but refines what the instrument and the sample's microstructure
+# set: angle-dependent widths (Thompson–Cox–Hastings pseudo-Voigt: Caglioti U, V, W for the Gaussian part, X, Y for
+# the Lorentzian), a peak asymmetry, the zero shift, the cell (orthorhombic here: a, b, c), an overall displacement
+# ΔU, a Chebyshev background, and the Cu Kα1/Kα2 doublet (ratio 0.5). GSAS-II's full Rietveld refinement of this
+# data set reaches Rwp 10.99 %. Every number below is `computed` by our code from the `user`-provenance reference
+# files (CIF and measured pattern); uncertainties are least-squares esds × √χ²ν (lower bounds).
+
+# %%
+if REF is not None:
+    refined = refine_profile(pbso4, measured, wavelength=CU_KA1, kalpha2=(CU_KA2, 0.5))
+    display(pn.panel(fs.pxrd_refinement_figure(refined)))
+    display(p.join_md(
+        p.value_md(f"Rwp: fixed FWHM ({comparison.two_theta_range[0]:.0f}–{comparison.two_theta_range[1]:.0f}°) → "
+                   f"refined profile ({refined.two_theta_range[0]:.0f}–{refined.two_theta_range[1]:.0f}°)",
+                   (comparison.rwp, refined.rwp), "%", origin=refined.origin, fmt="{:.1f}", source=False),
+        p.value_md("Rexp", refined.rexp, "%", origin=refined.origin, fmt="{:.1f}", source=False),
+        p.Md(f"**phase purity**: {refined.verdict} {p.badge(refined.origin)}")))
+    cell_rows = [{"parameter": name, "value ± esd": p.format_with_uncertainty(value, esd or None)}
+                 for name, value, esd in zip(("a (Å)", "b (Å)", "c (Å)", "α (°)", "β (°)", "γ (°)"), refined.cell,
+                                             refined.cell_esd, strict=True)]
+    other_rows = [{"parameter": f"{name} ({item['unit']})",
+                   "value ± esd": p.format_with_uncertainty(item["value"], item["esd"])}
+                  for name, item in refined.parameters.items() if name not in ("a", "b", "c")]
+    display(p.Md(f"Refined parameters {p.badge(refined.origin)}"), pd.DataFrame(cell_rows + other_rows))
 
 # %% [markdown]
 # ## Interactive: texture and peak width
