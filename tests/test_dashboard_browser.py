@@ -184,6 +184,10 @@ def test_upload_is_used_in_that_session_only(browser, server, tmp_path):
         open_tab(page, "Data & uploads")
         page.locator(".ti-dropper input[type=file]").set_input_files(str(bad))
         page.get_by_text("bad.csv: no voltage column").first.wait_for(timeout=TIMEOUT_MS)
+        tile = page.locator(".ti-dropper .filepond--file-status-main").first
+        page.locator(".ti-dropper.ti-drop-refused").first.wait_for(timeout=TIMEOUT_MS)
+        assert "refused" in tile.evaluate("e => getComputedStyle(e, '::after').content")
+        shot(page, "upload-refused-tile")
         open_tab(page, "Conductivity")
         assert number(shown_value(page, "iv_conductivity", "cs")[0]) == pytest.approx(2.0e-8, rel=0.01)
         guard.assert_clean()
