@@ -12,7 +12,6 @@ import html
 import inspect
 import io
 import json
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +21,11 @@ import pandas as pd
 import panel as pn
 
 from ti10cu2_lib.core.provenance import Origin
+from ti10cu2_lib.core.rounding import format_number, format_with_uncertainty, has_uncertainty
 from ti10cu2_lib.data.kinds import KINDS
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import figures
-from ti10cu2_lib.present.badges import badge, format_number
+from ti10cu2_lib.present.badges import badge, provenance_text
 
 from .state import FORM_DESCRIPTIONS, FORM_LABELS, FORMS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
 
@@ -58,10 +58,14 @@ def esc(value: Any) -> str:
 
 
 def number(value: Any, fmt: str | None = None, uncertainty: float | None = None, unit: str = "") -> str:
-    """``2.271 ± 0.012 eV`` (plain text)."""
-    text = format_number(value, fmt)
-    if uncertainty is not None and isinstance(uncertainty, int | float) and math.isfinite(uncertainty):
-        text += f" ± {format_number(abs(uncertainty), fmt.replace('+', '') if fmt else fmt)}"
+    """``2.271 ± 0.012 eV`` (plain text): with an uncertainty, rounded to it (2 significant digits of the uncertainty,
+    ``fmt`` only lends its ``+`` sign); without one, ``fmt`` or 4 significant digits."""
+    if has_uncertainty(value, uncertainty):
+        text = format_with_uncertainty(float(value), abs(float(uncertainty)))
+        if fmt and "+" in fmt and value >= 0:
+            text = "+" + text
+    else:
+        text = format_number(value, fmt)
     if unit and unit not in ("1", "text", "formula", "count"):
         text += f" {unit}"
     return text
@@ -71,14 +75,15 @@ def value_html(value: Any, *, origin: Origin | None, unit: str = "", uncertainty
                fmt: str | None = None, key: str = "", form: str = "") -> Html:
     """A value with its provenance badge; ``data-key``/``data-form`` let tests and readers find it."""
     text = number(value, fmt, uncertainty, unit)
-    prov = origin.label() if origin is not None else "none"
+    prov = provenance_text(origin) if origin is not None else "none"
     out = (f'<span class="ti-value" data-key="{esc(key)}" data-form="{esc(form)}" data-provenance="{esc(prov)}">'
            f"{esc(text)}</span>")
     return Html(out + (" " + badge(origin) if origin is not None else ""))
 
 
 def reported_html(id: str, form: str, fmt: str | None = None) -> Html:
-    """The article's value of registry entry ``id`` for ``form``, with its ``reported`` badge."""
+    """The article's value of registry entry ``id`` for ``form``, with its badge: ``reported`` when the article prints
+    it, ``derived from reported`` (and how, on hover) when we derived it from printed values."""
     try:
         entry = default_registry().get(id, form)
     except KeyError:

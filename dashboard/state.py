@@ -59,7 +59,11 @@ UPLOAD_LIMIT_BYTES = 20 * 1000 * 1000
 UPLOAD_LIMIT_TEXT = "20 MB"
 #: measurement kinds a user may upload (the CLI's kinds), plus "cif" for a structure
 UPLOAD_KINDS = tuple(KINDS)
-REFERENCE_ELECTRODES = ("Ag/AgCl", "SCE", "NHE", "RHE")
+#: the upload form's reference electrodes: label → name the analysis reads (a bare "Ag/AgCl" would be taken as
+#: saturated KCl with a warning; here the filling is chosen explicitly)
+REFERENCE_ELECTRODES = {"Ag/AgCl (saturated KCl)": "Ag/AgCl (sat. KCl)", "Ag/AgCl (3.5 M KCl)": "Ag/AgCl (3.5 M KCl)",
+                        "Ag/AgCl (3 M KCl)": "Ag/AgCl (3 M KCl)", "Ag/AgCl (1 M KCl)": "Ag/AgCl (1 M KCl)",
+                        "SCE": "SCE", "NHE": "NHE", "RHE": "RHE"}
 TRANSITIONS = ("direct", "indirect")
 
 REPO = Path(__file__).resolve().parents[1]

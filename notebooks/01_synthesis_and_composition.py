@@ -35,6 +35,7 @@ from ti10cu2_lib.core.paths import example_file
 from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
+from ti10cu2_lib.report.claims import check_claims
 from ti10cu2_lib.report.sensitivity import solvent_loss_scan
 
 registry = default_registry()
@@ -65,13 +66,22 @@ p.join_md(p.reported_md("synthesis_temperature", label="solvothermal temperature
 p.join_md(*(p.reported_md("formula", form, label=f"formula ({form})") for form in FORMS))
 
 # %% [markdown]
+# The claims check records this as *ambiguous in the article*, with both readings (one –OMe per linker hinge, two
+# per cluster as the formula says; or literally one per cluster, which the cs formula does not match):
+
+# %%
+ome = next(c for c in check_claims() if c.id == "cs_lost_terminal_ome")
+p.Md(f"**{ome.status}** — {ome.computed}. {ome.note}")
+
+# %% [markdown]
 # ## What follows from a formula
 #
 # `composition_of(form, registry)` parses the printed formula (sal = salicylate dianion C7H4O3; the μ-descriptors
 # add no atoms), writes the sum formula in Hill order, adds up IUPAC standard atomic weights, balances formal
 # charges (H⁺, Ti(IV), Cu(II) against O²⁻, sal²⁻, OMe⁻) and computes the residue of complete combustion in air
-# (TiO2 + CuO). The article prints no molar mass: the registry's values were derived by us from the printed formula
-# (hence their 'derived' note); the library recomputes them here.
+# (TiO2 + CuO). The article prints no sum formula and no molar mass: the registry's values were derived by us from
+# the printed formula (`reported_basis = "derived"`, badge *derived from reported* — never the green *reported*);
+# the library recomputes them here.
 
 # %%
 comps = {form: composition_of(form, registry) for form in FORMS}
@@ -87,7 +97,9 @@ for form, c in comps.items():
               registry.get("molar_mass", form).origin, form=form,
               note="derived by us from the printed formula"),
     ]
-p.style_provenance(p.results_table(rows, fmt="{:.2f}").drop(columns="source"))
+display(p.style_provenance(p.results_table(rows, fmt="{:.2f}").drop(columns="source")))
+p.style_provenance(p.registry_table(ids=["formula", "sum_formula", "molar_mass"])[
+    ["id", "form", "value", "reported_basis", "provenance", "derivation"]])
 
 # %% [markdown]
 # ### Charge balance, term by term

@@ -42,6 +42,7 @@ from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures as figs
 from ti10cu2_lib.present import figures_structure as fs
+from ti10cu2_lib.present import numbers as n
 from ti10cu2_lib.report.overview import analyse_form
 from ti10cu2_lib.report.sensitivity import tauc_window_scan
 
@@ -64,7 +65,7 @@ for form in FORMS:
     for nm, u_nm, ev in zip(u.peaks_nm, u.peaks_uncertainty_nm, u.peaks_eV, strict=True):
         rows.append(p.Row("band maximum", nm, "nm", u.origin, uncertainty=u_nm, form=form,
                           note=f"{ev:.3f} eV; {u.method}"))
-display(p.results_table(rows, fmt="{:.1f}").drop(columns="source"))
+display(p.results_table(n.rounded_rows(rows)).drop(columns="source"))
 pn.panel(figs.uvvis_figure(analyses["sp"].datasets["uvvis_solution"], analyses["sp"].uvvis)
          + figs.uvvis_figure(analyses["cs"].datasets["uvvis_solution"], analyses["cs"].uvvis))
 
@@ -74,8 +75,10 @@ pn.panel(figs.uvvis_figure(analyses["sp"].datasets["uvvis_solution"], analyses["
 # F(R) = (1 − R)²/(2R) turns the reflectance of a thick powder layer into a quantity proportional to absorption.
 # The Tauc ordinate is (F·hν)^(1/n) with n = 1/2 for a direct and n = 2 for an indirect allowed transition; a straight
 # line through the edge meets the energy axis at Eg. The library picks the window automatically (the straightest
-# stretch of the steepest rise, rule in `ti10cu2_lib.analysis.tauc`) and reports an uncertainty that includes the
-# spread over all admissible windows.
+# stretch of the steepest rise, rule in `ti10cu2_lib.analysis.tauc`) and reports an uncertainty that adds, in
+# quadrature, the standard error of the fit, the spread over all admissible windows and the *method spread*: the
+# standard deviation of Eg read off the same edge line at the energy axis and at the Makuła sub-gap baseline (windows
+# ending 0.1, 0.2 and 0.3 eV below). Numbers are rounded to their uncertainty (two significant digits of it).
 
 # %%
 display(p.join_md(*(p.reported_md("band_gap", form, label=f"band gap ({form})") for form in FORMS),
@@ -89,8 +92,11 @@ for form in FORMS:
     t = analyses[form].tauc
     rows.append(p.Row(f"Eg ({t.transition}, window {t.fit_window_eV[0]:.2f}–{t.fit_window_eV[1]:.2f} eV)",
                       t.band_gap_eV, "eV", t.origin, uncertainty=t.band_gap_uncertainty_eV, form=form,
-                      note=f"linearity: {t.linear_quality}; {t.n_admissible_windows} admissible windows"))
-display(p.style_provenance(p.results_table(rows, fmt="{:.3f}").drop(columns="source")))
+                      note=f"linearity: {t.linear_quality}; {t.n_admissible_windows} admissible windows; ± = √(fit "
+                           f"{n.uncertainty_text(t.fit_standard_error_eV)}² + windows "
+                           f"{n.uncertainty_text(t.window_spread_eV)}² + method "
+                           f"{n.uncertainty_text(t.method_spread_eV)}²) eV"))
+display(p.style_provenance(p.results_table(n.rounded_rows(rows)).drop(columns="source")))
 pn.panel(figs.tauc_figure(analyses["sp"].datasets["drs"], analyses["sp"].tauc)
          + figs.tauc_figure(analyses["cs"].datasets["drs"], analyses["cs"].tauc))
 
@@ -106,7 +112,7 @@ pn.panel(figs.tauc_figure(analyses["sp"].datasets["drs"], analyses["sp"].tauc)
 scans = {form: tauc_window_scan(analyses[form].datasets["drs"]) for form in FORMS}
 for form in FORMS:
     display(p.Md(f"**{form}** {p.badge(scans[form].origin)}"),
-            scans[form].frame().drop(columns=["note", "n"]))
+            n.rounded_frame(scans[form].frame().drop(columns=["note", "n"])))
 
 # %%
 rows = []
@@ -141,8 +147,9 @@ for form in FORMS:
     for method in ("axis", "baseline"):
         t = analyse_tauc(analyses[form].datasets["drs"], method=method)
         rows.append(p.Row(f"Eg, {method} crossing", t.band_gap_eV, "eV", t.origin,
-                          uncertainty=t.band_gap_uncertainty_eV, form=form))
-p.results_table(rows, fmt="{:.3f}").drop(columns="source")
+                          uncertainty=t.band_gap_uncertainty_eV, form=form,
+                          note=f"method spread {n.uncertainty_text(t.method_spread_eV)} eV"))
+p.results_table(n.rounded_rows(rows)).drop(columns="source")
 
 # %% [markdown]
 # ## 5. Interactive Tauc fit
@@ -164,8 +171,9 @@ def tauc_view(form, transition, method, window):
         result = analyse_tauc(dataset, transition=transition, method=method, window=window)
     except InputError as exc:
         return pn.pane.Alert(str(exc), alert_type="danger")
-    text = p.value_md(f"Eg ({form}, {transition}, {method})", result.band_gap_eV, "eV", origin=result.origin,
-                      uncertainty=result.band_gap_uncertainty_eV, fmt="{:.3f}", source=False)
+    text = p.value_md(f"Eg ({form}, {transition}, {method})",
+                      n.rounded(result.band_gap_eV, result.band_gap_uncertainty_eV), "eV", origin=result.origin,
+                      source=False)
     text += f" — linearity: **{result.linear_quality}**" + "".join(f"<br><small>{w}</small>" for w in result.warnings)
     text += "<br>" + p.reported_md("band_gap", form, label=f"reported ({form})", notes=False)
     return pn.Column(pn.pane.Markdown(text), figs.tauc_figure(dataset, result))
@@ -197,5 +205,5 @@ pn.Column(pn.Row(form_w, transition_w, method_w), window_w,
 # the classroom example (synthetic, reflectance in %) until you set your own file
 MY_DRS = example_file("drs_sp_percent.csv")  # or e.g. "my_drs_sp.csv"
 mine = analyse_tauc(read_dataset(MY_DRS, "drs", form="sp"))
-display(p.value_md("Eg (this file)", mine.band_gap_eV, "eV", origin=mine.origin,
-                   uncertainty=mine.band_gap_uncertainty_eV, fmt="{:.3f}"))
+display(p.value_md("Eg (this file)", n.rounded(mine.band_gap_eV, mine.band_gap_uncertainty_eV), "eV",
+                   origin=mine.origin))

@@ -35,6 +35,7 @@ from ti10cu2_lib.core.provenance import Origin, Provenance, computed_from
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures as figs
+from ti10cu2_lib.present import numbers as n
 from ti10cu2_lib.report.claims import check_claims
 from ti10cu2_lib.report.overview import analyse_form
 from ti10cu2_lib.report.sensitivity import band_offset_scan, reference_electrode_scan
@@ -60,7 +61,9 @@ p.join_md(p.reported_md("ms_frequencies"),
 # and the line meets the axis at the flat-band potential (the kT/e term is dropped, as usual and as in the article).
 # The library finds the linear region automatically at each frequency and converts the intercept from the
 # measurement reference to NHE. A stable intercept over the frequencies is the usual sign that the flat band is
-# meaningful.
+# meaningful: the library flags a flat band that drifts with frequency by more than twice the combined uncertainty
+# of two frequencies. A bare "Ag/AgCl" is read as saturated KCl (+0.197 V vs NHE) with a warning; give e.g.
+# "Ag/AgCl (3 M KCl)" (+0.210 V) when the filling is known.
 
 # %%
 for form in FORMS:
@@ -78,7 +81,10 @@ for form in FORMS:
                                f"{fit.carrier_type}-type"))
     rows.append(p.Row("E_fb, mean of the frequencies", ms.flat_band_V_vs_NHE, "V vs NHE", ms.origin,
                       uncertainty=ms.flat_band_uncertainty_V, form=form, note="larger of spread and fit error"))
-p.style_provenance(p.results_table(rows, fmt="{:+.3f}").drop(columns="source"))
+    rows.append(p.Row("flat-band drift over the frequencies", n.uncertainty_text(ms.frequency_drift_V), "V",
+                      ms.origin, form=form, note="beyond 2 × its uncertainty: E_fb uncertain by at least the drift"
+                      if ms.frequency_drift_significant else "within 2 × its uncertainty"))
+p.style_provenance(p.results_table(n.rounded_rows(rows)).drop(columns="source"))
 
 # %%
 pn.panel(figs.mott_schottky_figure(analyses["cs"].datasets["mott_schottky"], analyses["cs"].mott_schottky)
@@ -99,7 +105,7 @@ for form in FORMS:
         converted = computed_from(entry.origin, method=f"conversion NHE → {reference}")
         rows.append(p.Row(f"reported E_fb vs {reference}", from_nhe(entry.value, reference, ph), f"V vs {reference}",
                           converted, form=form,
-                          note=f"E_ref = {reference_potential_V_vs_NHE(reference, ph):+.4f} V vs NHE"))
+                          note=f"E_ref = {reference_potential_V_vs_NHE(reference, ph):+.3f} V vs NHE"))
 p.results_table(rows, fmt="{:+.3f}").drop(columns="source")
 
 # %% [markdown]
@@ -110,16 +116,19 @@ p.results_table(rows, fmt="{:+.3f}").drop(columns="source")
 # %%
 for form in FORMS:
     scan = reference_electrode_scan(analyses[form].datasets["mott_schottky"])
-    display(p.Md(f"**{form}** (recorded reference: {scan.recorded_reference}) {p.badge(scan.origin)}"), scan.frame())
+    display(p.Md(f"**{form}** (recorded reference: {scan.recorded_reference}) {p.badge(scan.origin)}"),
+            n.rounded_frame(scan.frame()))
 
 # %% [markdown]
 # ## 4. Band diagram and CO2-reduction potentials
 #
 # CB = E_fb (the article's convention), VB = CB + Eg, against the CO2-reduction couples at pH 7 (more negative = up).
-# A product is thermodynamically allowed when the CB lies above (more negative than) its couple.
+# A product is thermodynamically allowed when the CB lies above (more negative than) its couple. HOMO = LUMO + Eg is
+# *derived*, not measured, and carries these caveats:
 
 # %%
 bands = [analyses[form].bands for form in FORMS]
+display(p.Md("\n".join(f"- {caveat}" for caveat in bands[0].caveats)))
 pn.panel(figs.band_diagram_figure(bands))
 
 # %%
@@ -130,7 +139,7 @@ for b in bands:
             rows.append(p.Row(f"{f.reaction}: margin E_couple − CB", f.margin_V, "V", b.origin,
                               uncertainty=f.margin_uncertainty_V, form=b.form,
                               note="allowed" if f.allowed else "NOT allowed"))
-p.style_provenance(p.results_table(rows, fmt="{:+.3f}").drop(columns="source"))
+p.style_provenance(p.results_table(n.rounded_rows(rows)).drop(columns="source"))
 
 # %% [markdown]
 # ## 5. Why CO only on cs — and what that rests on
@@ -151,7 +160,7 @@ p.style_provenance(p.claims_table(co_claim)[["quantity", "computed", "status", "
 offsets = band_offset_scan(bands, offsets_V=(0.0, -0.1, -0.2), products=("CO", "HCOOH", "H2", "CH4"))
 display(p.value_md("CO2/CO at pH 7", couple("CO").potential_V_vs_NHE(), "V vs NHE", origin=COUPLES, fmt="{:+.2f}"),
         p.Md(f"Offset scan {p.badge(offsets.origin)}"))
-offsets.frame()
+n.rounded_frame(offsets.frame())
 
 # %% [markdown]
 # **Reading it.** With the article's convention only cs reaches CO2/CO; with either usual offset sp reaches it as

@@ -35,6 +35,7 @@ from ti10cu2_lib.core.paths import example_file
 from ti10cu2_lib.data.readers import read_dataset
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures as figs
+from ti10cu2_lib.present import numbers as n
 from ti10cu2_lib.report.claims import check_claims
 from ti10cu2_lib.report.overview import analyse_form
 from ti10cu2_lib.report.sensitivity import conductivity_geometry_scan
@@ -56,7 +57,9 @@ p.join_md(p.reported_md("iv_sweep"),
 #
 # Least-squares line through I(V); the conductance is its slope with a standard error. The library also checks
 # that the sweep is ohmic (a cubic fit must not be significantly and relevantly better) and compares the sample with
-# the blank: signal-to-noise and the slope difference in standard errors.
+# the blank: signal-to-noise and the slope difference in standard errors. A sweep that is mostly noise (R² < 0.9, or
+# a signal below three times the blank's noise) gets no verdict: "undetermined". Because the article gives no crystal
+# dimensions, L and A are each taken as uncertain by ±20 % (an assumption), which dominates σ's uncertainty.
 
 # %%
 for form in FORMS:
@@ -71,16 +74,17 @@ for form in FORMS:
         p.Row("conductance G (slope)", c.conductance_S, "S", c.origin, uncertainty=c.conductance_uncertainty_S,
               form=form, note=f"R² {c.r_squared:.4f}, {c.n_points} points"),
         p.Row("assumed geometry L, A", (c.length_mm, c.area_mm2), "mm, mm²", analyses[form].datasets["iv"].origin,
-              form=form, note="not in the article"),
+              form=form, note=c.geometry_assumption),
         p.Row("conductivity σ = G·L/A", c.conductivity_S_per_m, "S/m", c.origin,
-              uncertainty=c.conductivity_uncertainty_S_per_m, form=form),
-        p.Row("ohmic?", c.linearity.is_ohmic, "", c.origin, form=form,
-              note=f"line vs cubic p = {c.linearity.nonlinearity_p_value:.2g}"),
+              uncertainty=c.conductivity_uncertainty_S_per_m, form=form,
+              note=f"fit alone ± {n.uncertainty_text(c.conductivity_fit_uncertainty_S_per_m)} S/m"),
+        p.Row("ohmic?", c.linearity.verdict, "", c.origin, form=form,
+              note=c.linearity.undetermined_reason or f"line vs cubic p = {c.linearity.nonlinearity_p_value:.2g}"),
         p.Row("signal-to-noise against the blank", c.blank.signal_to_noise, "", c.origin, form=form,
               note=f"slope differs from the blank's by {c.blank.slope_difference_sigma:.1f} σ; "
                    f"{'distinguishable' if c.blank.distinguishable else 'NOT distinguishable'} from the blank"),
     ]
-p.style_provenance(p.results_table(rows, fmt="{:.3g}").drop(columns="source"))
+p.style_provenance(p.results_table(n.rounded_rows(rows)).drop(columns="source"))
 
 # %%
 pn.panel(figs.iv_figure(analyses["cs"].datasets["iv"], analyses["cs"].conductivity, analyses["cs"].datasets["iv_blank"])
@@ -90,6 +94,36 @@ pn.panel(figs.iv_figure(analyses["cs"].datasets["iv"], analyses["cs"].conductivi
 # %% [markdown]
 # Note the current scale (femtoamperes): the article's conductivities with any plausible crystal size imply
 # currents this small, so the blank is not a formality — it decides whether a slope is a measurement at all.
+#
+# ## 2b. Cross-check σ = n·e·μ
+#
+# The Mott–Schottky slope gives a carrier density n (with an assumed permittivity ε = 10 and electrode area 1 cm²:
+# the article states neither, and n ∝ 1/(ε·A²)). With σ, that implies a mobility μ = σ/(n e), which can be held against
+# the range of organic and molecular solids, about 10⁻⁶ (disordered films) to 10 cm²/Vs (best single crystals;
+# Coropceanu et al., Chem. Rev. 2007, 107, 926). And the article calls the cs crystals "micrometre-sized rods": the
+# current such a crystal (here 10 µm long, 1 µm² cross-section, assumed) would carry at 0.2 V can be held against
+# what a good electrometer can measure (≈ 10 fA).
+
+# %%
+rows = []
+for form in FORMS:
+    t = analyses[form].transport
+    rows += [p.Row("carrier density n (Mott–Schottky)", t.carrier_density_per_cm3, "cm⁻³", t.origin, form=form,
+                   note=t.carrier_density_assumption),
+             p.Row("implied mobility μ = σ/(n e)", t.mobility_cm2_per_V_s, "cm²/Vs", t.origin, form=form,
+                   note=("inside" if t.mobility_in_range else "far outside")
+                   + f" {n.rounded_range(t.mobility_range_cm2_per_V_s)} cm²/Vs ({t.mobility_range_source})"),
+             p.Row(f"current of a micrometre-sized crystal at {t.bias_V:g} V", t.crystal_current_A, "A", t.origin,
+                   form=form, note=f"{t.crystal_assumption}; measurable from ≈ {n.rounded(t.measurable_current_A)} A")]
+display(p.style_provenance(p.results_table(n.rounded_rows(rows)).drop(columns="source")))
+display(p.Md("\n".join(f"- **{form}**: {w}" for form in FORMS for w in analyses[form].transport.warnings)))
+
+# %% [markdown]
+# **Reading it.** The implied mobilities lie many orders of magnitude below anything reported for molecular solids,
+# and a micrometre-sized crystal would carry far less than an electrometer can see. Either the crystals measured
+# were much larger than "micrometre-sized", or σ and the Mott–Schottky density do not describe the same carriers
+# (assumed geometry, electrode area or permittivity). Both numbers are reconstructions here; with the authors' data
+# this check would say which.
 #
 # ## 3. The cs/sp ratio
 #
@@ -113,7 +147,7 @@ geometry = conductivity_geometry_scan(results, lengths_mm=(0.05, 0.1, 0.2, 0.5, 
                                       areas_mm2=(0.0001, 0.001, 0.01, 0.1))
 for form in FORMS:
     display(p.Md(f"**σ (S/m) of {form}**, rows: L (mm), columns: A (mm²) {p.badge(geometry.origin)}"),
-            geometry.table(form).map(lambda v: f"{v:.2g}"))
+            geometry.table(form).map(n.uncertainty_text))
 
 # %%
 p.join_md(
@@ -148,9 +182,9 @@ def sigma_view(form, length, area):
         result = analyse_iv(data["iv"], length_mm=length, area_mm2=area, blank=data["iv_blank"])
     except InputError as exc:
         return pn.pane.Alert(str(exc), alert_type="danger")
-    text = p.join_md(p.value_md(f"σ ({form}) with L = {length:g} mm, A = {area:g} mm²", result.conductivity_S_per_m,
-                                "S/m", origin=result.origin, uncertainty=result.conductivity_uncertainty_S_per_m,
-                                fmt="{:.3g}", source=False),
+    text = p.join_md(p.value_md(f"σ ({form}) with L = {length:g} mm, A = {area:g} mm²",
+                                n.rounded(result.conductivity_S_per_m, result.conductivity_uncertainty_S_per_m),
+                                "S/m", origin=result.origin, source=False),
                      p.reported_md("conductivity", form, label=f"reported σ ({form})", notes=False))
     return pn.Column(pn.pane.Markdown(text), figs.iv_figure(data["iv"], result, data["iv_blank"]))
 
@@ -173,5 +207,5 @@ pn.Column(pn.Row(form_w), length_w, area_w, pn.bind(sigma_view, form_w, length_w
 # the classroom example (synthetic; columns potential_V, current_fA) until you set your own file and dimensions
 MY_IV, LENGTH_MM, AREA_MM2 = example_file("iv_cs_potential_fA.csv"), 0.6, 0.0144  # or your file, L and A
 mine = analyse_iv(read_dataset(MY_IV, "iv", form="cs"), length_mm=LENGTH_MM, area_mm2=AREA_MM2)
-display(p.value_md("σ (this file)", mine.conductivity_S_per_m, "S/m", origin=mine.origin,
-                   uncertainty=mine.conductivity_uncertainty_S_per_m, fmt="{:.3g}"))
+display(p.value_md("σ (this file)", n.rounded(mine.conductivity_S_per_m, mine.conductivity_uncertainty_S_per_m), "S/m",
+                   origin=mine.origin))

@@ -23,7 +23,15 @@
 # - **consistent by construction** — from reconstructed data that our forward model made from that very number:
 #   it shows the method works, it is **not** evidence;
 # - **consistent (arithmetic) / inconsistent** — follows (or fails to follow) from the article's other numbers;
+# - **derived from printed values — arithmetic only** — the article does not print the value (a sum formula, a molar
+#   mass): we derived it and our code derives it again, so the agreement checks our arithmetic, not the article;
+# - **holds only under an assumption** — the article's numbers support the claim only if the assumption in the note
+#   holds (e.g. CO only on cs: only if the conduction band sits at the flat band);
 # - **ambiguous in the article**, **needs deposited CIF**, **not checkable**, **recorded** (text only).
+#
+# Every row also says whether the article **prints** its reported value (column *reported basis* = `printed`) or we
+# **derived** it from printed values (`derived`: HOMO = LUMO + Eg, the σ ratio, sum formulas, molar masses, sp's CO
+# yield of 0 read from "only CH4"); derived values carry the badge *derived from reported*, never *reported*.
 #
 # The same table comes from the shell: `.venv/bin/ti10cu2 claims` (add `--json` for machines).
 
@@ -53,7 +61,8 @@ datasets.status_table()[["form", "kind", "provenance", "why"]]
 checks = check_claims()
 table = p.claims_table(checks)
 summary = p.claims_summary(checks)
-display(p.Md(f"**{len(checks)} checks** {p.badge('computed')}"), summary)
+display(p.Md(f"**{len(checks)} checks** {p.badge('computed')} — the legend: every status, how often it occurs and "
+             "what it means"), p.style_provenance(summary))
 
 # %% [markdown]
 # ### The full table, filterable
@@ -71,12 +80,13 @@ pn.widgets.Tabulator(table, header_filters=True, pagination="local", page_size=2
 
 # %%
 status_w = pn.widgets.MultiChoice(name="status", options=sorted(table["status"].unique()),
-                                  value=["inconsistent", "ambiguous in the article"])
+                                  value=["inconsistent", "ambiguous in the article", "holds only under an assumption"])
 
 
 def by_status(statuses):
     shown = table[table["status"].isin(statuses)] if statuses else table
-    return pn.pane.DataFrame(shown[["id", "form", "quantity", "reported", "computed", "status", "note"]],
+    return pn.pane.DataFrame(shown[["id", "form", "quantity", "reported", "reported basis", "computed", "status",
+                                    "note"]],
                              index=False, sizing_mode="stretch_width", max_rows=200)
 
 
@@ -85,12 +95,31 @@ pn.Column(status_w, pn.bind(by_status, status_w))
 # %% [markdown]
 # ### The points a reader should not miss
 #
-# The rows where the article's own statements do not fit together — printed here in full, with colours, so they
-# survive a static export of this notebook:
+# The rows where the article's own statements do not fit together, or hold only under an assumption — printed here
+# in full, with colours, so they survive a static export of this notebook:
 
 # %%
-flagged = table[table["status"].isin(["inconsistent", "ambiguous in the article"])]
+flagged = table[table["status"].isin(["inconsistent", "ambiguous in the article", "holds only under an assumption"])]
 p.style_provenance(flagged[["id", "form", "quantity", "reported", "computed", "status", "note"]])
+
+# %% [markdown]
+# ### Numbers the article does not print
+#
+# These rows compare a value *we* derived from the article's printed numbers; the note says how. Their agreement is
+# not a check of the article.
+
+# %%
+derived = table[table["reported basis"] == "derived"]
+p.style_provenance(derived[["id", "form", "quantity", "reported", "reported basis", "computed", "status", "note"]])
+
+# %% [markdown]
+# ### Every caveat
+#
+# The note of every row that has one — assumptions, ambiguities, and what data would decide a claim (the same list
+# `ti10cu2 claims` prints under its table).
+
+# %%
+p.Md("\n".join(f"- **{c.id}** ({c.form}) — *{c.status}*: {c.note}" for c in checks if c.note))
 
 # %% [markdown]
 # ## Try it

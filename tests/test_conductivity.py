@@ -67,13 +67,20 @@ def test_uncertainty_shrinks_with_more_points():
 
 def test_geometry_uncertainties_add_in_quadrature():
     frame = simulate_iv(SWEEP, conductance_S=1e-13, noise_rms_A=1e-15, rng=np.random.default_rng(2))
-    plain = analyse_iv(iv_dataset(frame, length_mm=0.5, area_mm2=0.1))
+    plain = analyse_iv(iv_dataset(frame, length_mm=0.5, area_mm2=0.1), length_relative_uncertainty=0.0,
+                       area_relative_uncertainty=0.0)
+    by_default = analyse_iv(iv_dataset(frame, length_mm=0.5, area_mm2=0.1))
     with_geometry = analyse_iv(iv_dataset(frame, length_mm=0.5, area_mm2=0.1), length_relative_uncertainty=0.1,
                                area_relative_uncertainty=0.2)
     relative_g = plain.conductance_uncertainty_S / plain.conductance_S
     expected = with_geometry.conductivity_S_per_m * math.sqrt(relative_g**2 + 0.1**2 + 0.2**2)
     assert with_geometry.conductivity_uncertainty_S_per_m == pytest.approx(expected, rel=1e-9)
     assert plain.conductivity_uncertainty_S_per_m == pytest.approx(plain.conductivity_S_per_m * relative_g)
+    # the article gives no crystal dimensions: by default ±20 % on each, stated in the result
+    assert by_default.conductivity_uncertainty_S_per_m == pytest.approx(
+        by_default.conductivity_S_per_m * math.sqrt(relative_g**2 + 0.2**2 + 0.2**2), rel=1e-9)
+    assert by_default.conductivity_fit_uncertainty_S_per_m == pytest.approx(plain.conductivity_uncertainty_S_per_m)
+    assert "±20%" in by_default.geometry_assumption and "assumed" in by_default.geometry_assumption
 
 
 def test_arguments_override_metadata():

@@ -53,13 +53,20 @@ def test_ccdc_ambiguity_is_recorded():
     assert "never says which" in entry.notes
 
 
+PRINTED = 'reported_basis="printed"\n'
+
+
 @pytest.mark.parametrize("bad, message", [
-    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue=1\nunit="furlong"\nsource="s"\n', "unknown unit"),
-    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue=1\nunit="nm"\n', "no 'source'"),
-    ('[[value]]\nid="x"\nquantity="q"\nform="xx"\nvalue=1\nunit="nm"\nsource="s"\n', "form 'xx'"),
-    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue="abc"\nunit="nm"\nsource="s"\n', "non-numeric"),
+    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue=1\nunit="furlong"\nsource="s"\n' + PRINTED, "unknown unit"),
+    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue=1\nunit="nm"\n' + PRINTED, "no 'source'"),
+    ('[[value]]\nid="x"\nquantity="q"\nform="xx"\nvalue=1\nunit="nm"\nsource="s"\n' + PRINTED, "form 'xx'"),
+    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue="abc"\nunit="nm"\nsource="s"\n' + PRINTED, "non-numeric"),
     ("[[value]\n", "not valid TOML"),
-    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue=1\nunit="nm"\nsource="s"\n' * 2, "duplicate"),
+    (('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue=1\nunit="nm"\nsource="s"\n' + PRINTED) * 2, "duplicate"),
+    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue=1\nunit="nm"\nsource="s"\nreported_basis="stated"\n',
+     "reported_basis 'stated'"),
+    ('[[value]]\nid="x"\nquantity="q"\nform="sp"\nvalue=1\nunit="nm"\nsource="s"\n' + PRINTED
+     + '[[claim]]\nid="c"\ntext="t"\nsource="s"\nforms=["xx"]\n', "forms"),
 ])
 def test_bad_registry_files_raise_clear_errors(tmp_path, bad, message):
     path = tmp_path / "reported.toml"

@@ -91,7 +91,8 @@ def test_round_trip_recovers_band_gap(transition, noise):
         assert result.linear_quality == "good", result.warnings
         lo, hi = result.fit_window_eV
         assert band_gap < lo < hi < band_gap + 1.0
-        assert 0 < result.band_gap_uncertainty_eV < 0.02
+        # the total includes the axis/baseline method spread (largest for the indirect exponent's sub-gap tail)
+        assert 0 < result.band_gap_uncertainty_eV < 0.03
 
 
 def test_uncertainty_matches_scatter_over_noise_realisations():

@@ -7,6 +7,7 @@ from typing import Any
 import panel as pn
 
 from ti10cu2_lib.present import figures
+from ti10cu2_lib.present.numbers import rounded, uncertainty_text
 
 from ..components import (
     Context,
@@ -54,20 +55,26 @@ def mott_schottky_section(state: DashboardState, form: str, ctx: Context) -> lis
     if ds is None or a.mott_schottky is None:
         return [*parts, dataset_line(ds), note(problem_of(state, form, "mott_schottky"), kind="problem")]
     ms = a.mott_schottky
-    shown = value_html(ms.flat_band_V_vs_NHE, origin=ms.origin, unit="V vs NHE",
-                       uncertainty=ms.flat_band_uncertainty_V, fmt="{:+.3f}", key="ms_flat_band", form=form)
+    shown = value_html(rounded(ms.flat_band_V_vs_NHE, ms.flat_band_uncertainty_V), origin=ms.origin,
+                       unit="V vs NHE", key="ms_flat_band", form=form)
     article = reported_html("flat_band", form, "{:+.2f}")
     parts += [dataset_line(ds), html_pane(
         f'<p style="font-size:1.15em">E<sub>fb</sub> = {shown} &nbsp; (article {article}; '
         f"{esc(ms.carrier_type)}-type, measured vs {esc(ms.reference_electrode)})</p>"),
         figure(paired_figure(form, lambda f: mott_schottky_plot(state, f)), state)]
     rows = [{"frequency (Hz)": f"{f.frequency_Hz:g}",
-             "E_fb (V vs NHE)": value_html(f.flat_band_V_vs_NHE, origin=ms.origin,
-                                           uncertainty=f.flat_band_uncertainty_V, fmt="{:+.4f}"),
-             "window sensitivity (V)": f"{f.window_sensitivity_V:.4f}",
+             "E_fb (V vs NHE)": value_html(rounded(f.flat_band_V_vs_NHE, f.flat_band_uncertainty_V),
+                                           origin=ms.origin),
+             "window sensitivity (V)": uncertainty_text(f.window_sensitivity_V),
              f"fit window (V vs {ms.reference_electrode})": f"{f.fit_window_V[0]:+.3f} … {f.fit_window_V[1]:+.3f}",
-             "R²": f"{f.r_squared:.5f}", "points": f.n_points, "type": f.carrier_type} for f in ms.frequencies]
+             "R²": rounded(f.r_squared), "points": f.n_points, "type": f.carrier_type} for f in ms.frequencies]
     parts.append(table(ctx, rows, f"mott_schottky_fits_{form}.csv", title="Per-frequency fits", origin=ms.origin))
+    if ms.frequency_drift_V is not None:
+        parts.append(note(f"Flat-band drift over the frequencies: {uncertainty_text(ms.frequency_drift_V)} V, "
+                          f"{'beyond' if ms.frequency_drift_significant else 'within'} 2 × the combined uncertainty "
+                          "of the two frequencies" + (" — E_fb is uncertain by at least the drift."
+                                                      if ms.frequency_drift_significant else ".")))
+    parts += [note(w) for w in ms.warnings]
     return parts
 
 
@@ -78,18 +85,20 @@ def bands_section(state: DashboardState, form: str, ctx: Context) -> list:
             "needs both the flat band and the band gap")
         return [note(f"Band edges unavailable: {why}", kind="problem")]
     b = a.bands
+    cb_u, vb_u = b.conduction_band_uncertainty_V, b.valence_band_uncertainty_V
     parts: list[Any] = [pn.pane.Markdown("#### Band edges and CO2-reduction potentials (pH 7, V vs NHE)",
                                          margin=(0, 10))]
     rows = [{"product": f.product, "reaction": f.reaction, "E (V vs NHE)": f"{f.potential_V_vs_NHE:+.2f}",
-             "margin (V)": f"{f.margin_V:+.3f}" + (f" ± {f.margin_uncertainty_V:.3f}"
-                                                   if f.margin_uncertainty_V is not None else ""),
+             "margin (V)": rounded(f.margin_V, f.margin_uncertainty_V),
              "allowed": value_html(f.allowed, origin=b.origin, key=f"allowed_{f.product}", form=form)}
             for f in b.feasibility]
     parts.append(table(ctx, rows, f"co2_feasibility_{form}.csv", origin=b.origin,
-                       title=f"Thermodynamic feasibility (CB {b.conduction_band_V_vs_NHE:+.3f}, VB "
-                             f"{b.valence_band_V_vs_NHE:+.3f} V vs NHE; CB = E_fb {b.offset_V:+.2f} V)"))
-    parts.append(html_pane(f"<p><small>Couples: {esc(b.couples_source)}. The article takes CB = E_fb; with the "
-                           "common CB = E_fb − 0.1…0.2 V rule the margins shift by that much.</small></p>"))
+                       title=f"Thermodynamic feasibility (CB {rounded(b.conduction_band_V_vs_NHE, cb_u)}, VB "
+                             f"{rounded(b.valence_band_V_vs_NHE, vb_u)} V vs NHE; CB = E_fb {b.offset_V:+.2f} V; "
+                             "VB = CB + Eg is derived, not measured)"))
+    parts.append(html_pane(f"<p><small>Couples: {esc(b.couples_source)}.</small></p><p><small>Caveats of HOMO = "
+                           "LUMO + Eg:</small></p><ul>" + "".join(f"<li><small>{esc(c)}</small></li>"
+                                                                 for c in b.caveats) + "</ul>"))
     return parts
 
 

@@ -9,14 +9,16 @@ import panel as pn
 from ti10cu2_lib.core.provenance import Provenance
 from ti10cu2_lib.present import figures
 from ti10cu2_lib.present.badges import format_number
+from ti10cu2_lib.present.numbers import rounded
 
 from ..components import (
     Context,
     dataset_line,
+    esc,
     figure,
     form_header,
+    html_pane,
     note,
-    number,
     overlay_figure,
     paired_figure,
     problem_of,
@@ -58,12 +60,23 @@ def co2_section(state: DashboardState, form: str, ctx: Context) -> list:
                                                                            fmt="{:.1f}", key=f"yield_{product}",
                                                                            form=form),
                      "article": reported_html(rid, form) if rid else "—",
-                     "rate (µmol g⁻¹ h⁻¹)": number(p.rate_umol_per_g_h, "{:.2f}", p.rate_uncertainty_umol_per_g_h),
+                     "rate, line through 0 (µmol g⁻¹ h⁻¹)": rounded(p.rate_umol_per_g_h,
+                                                                     p.rate_uncertainty_umol_per_g_h),
+                     "endpoint average (µmol g⁻¹ h⁻¹)": rounded(p.average_rate_umol_per_g_h),
+                     f"molecules per cluster ({r.final_time_h:g} h)": rounded(p.molecules_per_cluster),
                      "e⁻ per molecule": p.electrons_per_molecule or "",
                      "electron selectivity (%)": format_number(p.electron_selectivity_percent, "{:.1f}")})
     parts.append(table(ctx, rows, f"co2_products_{form}.csv",
                        title=f"Products (electrons consumed {r.total_electrons_umol_per_g:.1f} µmol e⁻/g)",
                        origin=r.origin))
+    parts += [note(w, kind="problem") for w in r.warnings]
+    if r.electrons_per_cluster is not None:
+        per_cluster = value_html(rounded(r.electrons_per_cluster), origin=r.origin, key="electrons_per_cluster",
+                                 form=form)
+        parts.append(html_pane(
+            f"<p>Per cluster over {r.final_time_h:g} h (M = {rounded(r.cluster_molar_mass_g_per_mol)} g/mol, "
+            f"formula printed in the article): {per_cluster} electrons per cluster, "
+            f"{esc(rounded(r.electrons_per_ti))} per Ti.</p><p><small>{esc(r.turnover_caveat)}</small></p>"))
     parts.append(pn.pane.Markdown("Controls (article): no gas without light or without catalyst — not checkable "
                                   "without the control data.", margin=(0, 10)))
     return parts
@@ -90,7 +103,7 @@ def photocurrent_section(state: DashboardState, form: str, ctx: Context) -> list
         return [*parts, note(problem_of(state, form, "photocurrent"), kind="problem")]
     if illustrative:  # times and amplitudes of an invented trace would be numbers with no meaning
         return parts
-    rows = [{"cycle": i + 1, "on (s)": f"{c.on_s:.1f}", "off (s)": f"{c.off_s:.1f}",
+    rows = [{"cycle": i + 1, "on (s)": rounded(c.on_s), "off (s)": rounded(c.off_s),
              "amplitude (nA)": f"{c.amplitude_A * 1e9:.3g}", "rise τ (s)": f"{c.rise_tau_s:.2g}",
              "decay τ (s)": f"{c.decay_tau_s:.2g}", "provenance": p.origin} for i, c in enumerate(p.cycles)]
     parts.append(table(ctx, rows, f"photocurrent_cycles_{form}.csv",

@@ -35,11 +35,13 @@ NO_FILE = ("The article gives no {what} numbers ({figs}): upload a {what} file f
 def composition_section(state: DashboardState, form: str, ctx: Context) -> list:
     c = state.analyses[form].composition
     balance = c.charge_balance
+    ours = "not printed in the article: ours, from the printed formula"
     rows = [{"quantity": "formula as printed", "value": reported_html("formula", form)},
-            {"quantity": "sum formula (ours, from the printed formula)", "value": value_html(
-                c.sum_formula, origin=c.origin, key="sum_formula", form=form)},
-            {"quantity": "molar mass", "value": value_html(c.molar_mass_g_per_mol, origin=c.origin, unit="g/mol",
-                                                         fmt="{:.1f}", key="molar_mass", form=form)},
+            {"quantity": f"sum formula ({ours})", "value": value_html(c.sum_formula, origin=c.origin,
+                                                                      key="sum_formula", form=form)},
+            {"quantity": f"molar mass ({ours})", "value": value_html(c.molar_mass_g_per_mol, origin=c.origin,
+                                                                     unit="g/mol", fmt="{:.1f}", key="molar_mass",
+                                                                     form=form)},
             {"quantity": "formal charges (H⁺, Ti(IV), Cu(II) vs O²⁻, sal²⁻, OMe⁻)",
              "value": f"{balance.total_charge:+g} ({'neutral' if balance.neutral else 'NOT neutral'})"},
             {"quantity": f"residue of complete combustion ({c.residue_oxides})",

@@ -49,8 +49,8 @@ def upload_panel(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
                                    width=260, css_classes=["ti-up-length"])
     area = pn.widgets.FloatInput(label="crystal cross-section A (mm²)", value=None, start=0, width=260,
                                  css_classes=["ti-up-area"])
-    reference = pn.widgets.Select(label="reference electrode of the potentials", options=list(REFERENCE_ELECTRODES),
-                                  value="Ag/AgCl", width=260)
+    reference = pn.widgets.Select(label="reference electrode of the potentials", options=REFERENCE_ELECTRODES,
+                                  value=REFERENCE_ELECTRODES["Ag/AgCl (saturated KCl)"], width=260)
     ph = pn.widgets.FloatInput(label="electrolyte pH (needed for RHE)", value=None, width=260)
     x_unit = pn.widgets.Select(label="unit of a bare x column", options={"from the header": "", "nm": "nm",
                                                                         "eV": "eV"}, width=260)

@@ -9,6 +9,7 @@ import panel as pn
 from ti10cu2_lib.analysis.tauc import absorption_spectrum
 from ti10cu2_lib.present import figures
 from ti10cu2_lib.present.badges import format_number
+from ti10cu2_lib.present.numbers import rounded, rounded_range, uncertainty_text
 
 from ..components import (
     Context,
@@ -63,7 +64,7 @@ def uvvis_section(state: DashboardState, form: str, ctx: Context) -> list:
     if a.uvvis is None:
         return [*parts, note(problem_of(state, form, "uvvis_solution"), kind="problem")]
     parts.append(figure(paired_figure(form, lambda f: uvvis_plot(state, f)), state))
-    rows = [{"band": i + 1, "λmax": value_html(p, origin=a.uvvis.origin, unit="nm", uncertainty=u, fmt="{:.1f}",
+    rows = [{"band": i + 1, "λmax": value_html(rounded(p, u), origin=a.uvvis.origin, unit="nm",
                                                key=f"uvvis_{i + 1}", form=form),
              "article": reported_html(f"uvvis_band_{i + 1}", form) if i < 2 else "—"}
             for i, (p, u) in enumerate(zip(a.uvvis.peaks_nm, a.uvvis.peaks_uncertainty_nm, strict=True))]
@@ -84,21 +85,25 @@ def tauc_section(state: DashboardState, form: str, ctx: Context) -> list:
     t = a.tauc
     if t is None:
         return [*parts, note(f"Tauc analysis failed: {problem_of(state, form, 'drs')}", kind="problem")]
-    shown = value_html(t.band_gap_eV, origin=t.origin, unit="eV", uncertainty=t.band_gap_uncertainty_eV,
-                       fmt="{:.3f}", key="tauc_band_gap", form=form)
+    shown = value_html(rounded(t.band_gap_eV, t.band_gap_uncertainty_eV), origin=t.origin, unit="eV",
+                       key="tauc_band_gap", form=form)
     parts.append(html_pane(
         f'<p style="font-size:1.15em">E<sub>g</sub> = {shown} &nbsp; (article {reported_html("band_gap", form)}; '
-        f"window {t.fit_window_eV[0]:.3f}–{t.fit_window_eV[1]:.3f} eV, {esc(t.window_selection)})</p>"))
+        f"window {rounded_range(t.fit_window_eV, ' eV')}, {esc(t.window_selection)})</p>"))
     parts.append(figure(paired_figure(form, lambda f: tauc_plot(state, f)), state))
-    rows = [{"quantity": "band gap Eg (eV)", "value": value_html(t.band_gap_eV, origin=t.origin,
-                                                                 uncertainty=t.band_gap_uncertainty_eV, fmt="{:.4f}")},
-            {"quantity": "fit window (eV)", "value": f"{t.fit_window_eV[0]:.3f}–{t.fit_window_eV[1]:.3f} "
-                                                     f"({t.window_selection})"},
+    rows = [{"quantity": "band gap Eg (eV)", "value": value_html(rounded(t.band_gap_eV, t.band_gap_uncertainty_eV),
+                                                                 origin=t.origin)},
+            {"quantity": "fit window (eV)", "value": f"{rounded_range(t.fit_window_eV)} ({t.window_selection})"},
             {"quantity": "transition (Tauc exponent n)", "value": f"{t.transition} (n = {t.tauc_exponent_n:g})"},
             {"quantity": "crossing", "value": t.method},
-            {"quantity": "R² of the edge fit", "value": f"{t.r_squared:.5f}"},
-            {"quantity": "uncertainty: fit SE / window spread (eV)",
-             "value": f"{t.fit_standard_error_eV:.4f} / {t.window_spread_eV:.4f} ({t.n_admissible_windows} windows)"},
+            {"quantity": "R² of the edge fit", "value": rounded(t.r_squared)},
+            {"quantity": "uncertainty: fit SE / window spread / method spread (eV)",
+             "value": f"{uncertainty_text(t.fit_standard_error_eV)} / {uncertainty_text(t.window_spread_eV)} "
+                      f"({t.n_admissible_windows} windows) / {uncertainty_text(t.method_spread_eV)} (axis vs "
+                      f"Makuła baseline, {len(t.method_variants_eV)} readings); combined in quadrature"},
+            {"quantity": "Eg by reading (eV)",
+             "value": "; ".join(f"{name}: {rounded(v, t.band_gap_uncertainty_eV)}"
+                                for name, v in t.method_variants_eV.items())},
             {"quantity": "linearity", "value": f"{t.linear_quality} (linear fraction {t.linear_fraction:.2f}, "
                                                f"sub-gap ratio {format_number(t.subgap_absorption_ratio, '{:.3f}')})"}]
     rows += [{"quantity": "warning", "value": w} for w in t.warnings]

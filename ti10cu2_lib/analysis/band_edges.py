@@ -2,7 +2,9 @@
 
 - CB = E_fb + offset. The article takes the Mott–Schottky flat band as the LUMO (offset 0, the default); a
   common rule for n-type semiconductors puts the CB 0.1–0.2 V more negative than E_fb (offset −0.1…−0.2 V).
-- VB = CB + Eg (the band gap in eV is numerically a potential difference in V).
+- VB = CB + Eg (the band gap in eV is numerically a potential difference in V). Every result carries
+  :data:`BAND_EDGE_CAVEATS`: the optical gap is not the fundamental (transport) gap (exciton binding), the medium/pH of
+  the flat-band measurement is not stated in the article, and CB = E_fb is the article's choice.
 - A reduction is allowed when the CB is more negative than the couple's potential (margin = E_couple − CB > 0);
   the water oxidation that supplies the electrons is allowed when the VB is more positive than O2/H2O
   (margin = VB − E_couple > 0). Thermodynamics only: kinetics and overpotentials are not considered.
@@ -24,6 +26,17 @@ from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.core.provenance import Origin, computed_from
 from ti10cu2_lib.core.results import Result
 
+#: Caveats that go wherever HOMO = LUMO + Eg is shown.
+BAND_EDGE_CAVEATS: tuple[str, ...] = (
+    "Optical vs fundamental gap: the Tauc gap is an optical gap; in a molecular solid the gap between separated "
+    "electron and hole (the transport gap) is larger by the exciton binding energy, often a few tenths of an eV, so "
+    "VB = CB + Eg(optical) puts the HOMO potential less positive than it is by that amount.",
+    "Medium and pH of the flat-band measurement: the article does not state the electrolyte or its pH (Fig. 5a, b). "
+    "The couples are compared at the pH given here (default 7); an oxide-like surface shifts its flat band by about "
+    "−59 mV per pH unit, so a measurement at another pH moves every margin by that much.",
+    "CB = E_fb: the article takes the flat band as the LUMO; for an n-type semiconductor the CB usually lies "
+    "0.1–0.2 V more negative (the offset option).",
+)
 COUPLES_SOURCE = ("Habisreutinger, Schmidt-Mende & Stolarczyk, Angew. Chem. Int. Ed. 2013, 52, 7372, Table 1 "
                   "(pH 7, V vs NHE; H+/H2 is −0.41 or −0.42 V depending on the source)")
 
@@ -93,6 +106,7 @@ class BandEdges(Result):
     pH: float
     feasibility: tuple[Feasibility, ...]
     couples_source: str
+    caveats: tuple[str, ...]
     origin: Origin
 
 
@@ -135,5 +149,5 @@ def band_edges(flat_band_V_vs_NHE: float, band_gap_eV: float, *, flat_band_origi
                      valence_band_uncertainty_V=vb_u, pH=pH,
                      feasibility=feasibility_table(cb, vb, pH=pH, conduction_band_uncertainty_V=cb_u,
                                                    valence_band_uncertainty_V=vb_u),
-                     couples_source=COUPLES_SOURCE,
+                     couples_source=COUPLES_SOURCE, caveats=BAND_EDGE_CAVEATS,
                      origin=computed_from(flat_band_origin, band_gap_origin, method=method))

@@ -223,3 +223,16 @@ def composition_of(form: str, registry: Registry) -> CompositionResult:
     """Composition of the formula the article prints for ``form`` (registry id ``formula``)."""
     entry = registry.get("formula", form)
     return composition(form, str(entry.value), entry.origin)
+
+
+def cluster_mass_and_ti(form: str, registry: Registry) -> tuple[float, int]:
+    """Molar mass (g/mol) of the formula the article prints for ``form`` and its number of Ti atoms.
+
+    >>> from ti10cu2_lib.data.registry import default_registry
+    >>> mass, ti = cluster_mass_and_ti("sp", default_registry())
+    >>> round(mass, 1), ti
+    (2387.3, 10)
+    """
+    entry = registry.get("formula", form)
+    atoms = parse_formula(str(entry.value)).atoms
+    return molar_mass_g_per_mol(atoms), int(atoms.get("Ti", 0))

@@ -5,15 +5,22 @@ The conductance G (S) is the least-squares slope dI/dV with its standard error; 
 σ in S/m), as the article does ("measured from the slope of the linear I–V curve"). Relative uncertainties
 add in quadrature: (u_σ/σ)² = (u_G/G)² + (u_L/L)² + (u_A/A)².
 
+The article gives no crystal dimensions, so by default length and cross-section are taken as uncertain by ±20 %
+each (:data:`DEFAULT_GEOMETRY_RELATIVE_UNCERTAINTY`, an assumption stated in ``geometry_assumption``): σ then
+carries ≈ ±28 % from the geometry alone. Give 0 when the dimensions were measured.
+
 Ohmic check: the sweep is also fitted with I = a + bV + cV² + dV³. The even term cV² is the rectifying
 (asymmetric, diode-like) part, the odd cubic term a symmetric non-linearity (e.g. space-charge-limited or
 tunnelling current). The I–V is called ohmic unless the non-linear terms are both significant (F test against
 the straight line, p < 0.01) and relevant (at some voltage of the sweep they exceed 5 % of the linear current
-at the sweep end).
+at the sweep end). A sweep that is mostly noise cannot be called either: when the straight line explains little
+(R² < 0.9) or the signal is below 3× the blank's rms noise, ``is_ohmic`` is ``None`` and the verdict
+"undetermined", with the reason.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -29,6 +36,23 @@ from ti10cu2_lib.data.kinds import Dataset
 SIGNIFICANCE_ALPHA = 0.01
 RELEVANT_NONLINEAR_FRACTION = 0.05
 DISTINGUISHABLE_SIGMA = 3.0
+MIN_R_SQUARED_FOR_VERDICT = 0.9  # below it the sweep is mostly noise: no ohmic verdict
+MIN_SIGNAL_TO_BLANK_FOR_VERDICT = 3.0
+DEFAULT_GEOMETRY_RELATIVE_UNCERTAINTY = 0.2  # crystal length and cross-section not given in the article
+
+
+def geometry_assumption(length_relative_uncertainty: float, area_relative_uncertainty: float) -> str:
+    """The sentence that says how well the crystal dimensions are known (relative uncertainties as fractions).
+
+    >>> geometry_assumption(0.2, 0.2)[:60]
+    'crystal length and cross-section assumed (the article gives '
+    """
+    if length_relative_uncertainty == DEFAULT_GEOMETRY_RELATIVE_UNCERTAINTY == area_relative_uncertainty:
+        return ("crystal length and cross-section assumed (the article gives no crystal dimensions, Fig. 4): "
+                f"each taken as uncertain by ±{DEFAULT_GEOMETRY_RELATIVE_UNCERTAINTY:.0%}, included in σ's "
+                "uncertainty")
+    return (f"crystal length ±{length_relative_uncertainty:.0%}, cross-section ±{area_relative_uncertainty:.0%} "
+            "(as given), included in σ's uncertainty")
 
 
 def conductivity_from_conductance(conductance_S: float, length_mm: float, area_mm2: float) -> float:
@@ -51,7 +75,11 @@ def _check_geometry(length_mm: float, area_mm2: float) -> None:
 
 @dataclass(frozen=True)
 class Linearity:
-    """How ohmic an I–V sweep is (rule in the module docstring); fractions are of |b|·V_max."""
+    """How ohmic an I–V sweep is (rule in the module docstring); fractions are of |b|·V_max.
+
+    ``is_ohmic`` is ``None`` (``verdict`` "undetermined", ``undetermined_reason`` why) for a sweep that is mostly
+    noise.
+    """
 
     r_squared: float
     offset_A: float
@@ -59,7 +87,20 @@ class Linearity:
     asymmetry_fraction: float | None
     nonlinear_fraction: float | None
     nonlinearity_p_value: float
-    is_ohmic: bool
+    is_ohmic: bool | None
+    verdict: str
+    undetermined_reason: str | None = None
+
+
+def _verdict(is_ohmic: bool | None) -> str:
+    return "undetermined" if is_ohmic is None else ("ohmic" if is_ohmic else "non-ohmic")
+
+
+def undetermined(linearity: Linearity, reason: str) -> Linearity:
+    """``linearity`` with no ohmic verdict (``is_ohmic`` None) because of ``reason``."""
+    return dataclasses.replace(linearity, is_ohmic=None, verdict="undetermined",
+                               undetermined_reason=reason if linearity.undetermined_reason is None
+                               else f"{linearity.undetermined_reason}; {reason}")
 
 
 @dataclass(frozen=True)
@@ -92,8 +133,10 @@ class ConductivityResult(Result):
     area_mm2: float
     length_relative_uncertainty: float
     area_relative_uncertainty: float
+    geometry_assumption: str
     conductivity_S_per_m: float
     conductivity_uncertainty_S_per_m: float
+    conductivity_fit_uncertainty_S_per_m: float  # from the slope alone (geometry taken as exact)
     linearity: Linearity
     blank: BlankComparison | None
     origin: Origin
@@ -122,10 +165,15 @@ def check_linearity(voltage_V: np.ndarray, current_A: np.ndarray) -> Linearity:
 
     nonlinear_fraction = fraction(nonlinear)
     relevant = nonlinear_fraction is None or nonlinear_fraction > RELEVANT_NONLINEAR_FRACTION
-    return Linearity(r_squared=float(line.rvalue**2), offset_A=float(line.intercept),
-                     offset_fraction=fraction(abs(line.intercept)), asymmetry_fraction=fraction(abs(c2)),
-                     nonlinear_fraction=nonlinear_fraction, nonlinearity_p_value=p_value,
-                     is_ohmic=not (p_value < SIGNIFICANCE_ALPHA and relevant))
+    is_ohmic = not (p_value < SIGNIFICANCE_ALPHA and relevant)
+    linearity = Linearity(r_squared=float(line.rvalue**2), offset_A=float(line.intercept),
+                          offset_fraction=fraction(abs(line.intercept)), asymmetry_fraction=fraction(abs(c2)),
+                          nonlinear_fraction=nonlinear_fraction, nonlinearity_p_value=p_value,
+                          is_ohmic=is_ohmic, verdict=_verdict(is_ohmic))
+    if linearity.r_squared < MIN_R_SQUARED_FOR_VERDICT:
+        return undetermined(linearity, f"R² = {linearity.r_squared:.2f} < {MIN_R_SQUARED_FOR_VERDICT:g}: the sweep "
+                                       "is mostly noise")
+    return linearity
 
 
 def compare_with_blank(conductance_S: float, conductance_uncertainty_S: float, v_max_V: float,
@@ -142,9 +190,11 @@ def compare_with_blank(conductance_S: float, conductance_uncertainty_S: float, v
 
 
 def analyse_iv(dataset: Dataset, *, length_mm: float | None = None, area_mm2: float | None = None,
-               length_relative_uncertainty: float = 0.0, area_relative_uncertainty: float = 0.0,
+               length_relative_uncertainty: float = DEFAULT_GEOMETRY_RELATIVE_UNCERTAINTY,
+               area_relative_uncertainty: float = DEFAULT_GEOMETRY_RELATIVE_UNCERTAINTY,
                blank: Dataset | None = None) -> ConductivityResult:
-    """Conductivity of an ``iv`` dataset; length/area default to ``dataset.metadata`` (length_mm, area_mm2)."""
+    """Conductivity of an ``iv`` dataset; length/area default to ``dataset.metadata`` (length_mm, area_mm2), their
+    relative uncertainties to ±20 % (assumed dimensions; give 0 for measured ones)."""
     length_mm = length_mm if length_mm is not None else dataset.metadata.get("length_mm")
     area_mm2 = area_mm2 if area_mm2 is not None else dataset.metadata.get("area_mm2")
     if length_mm is None or area_mm2 is None:
@@ -162,16 +212,23 @@ def analyse_iv(dataset: Dataset, *, length_mm: float | None = None, area_mm2: fl
     relative = math.sqrt(relative_g**2 + length_relative_uncertainty**2 + area_relative_uncertainty**2)
     comparison = None
     inputs = [dataset.origin]
+    linearity = check_linearity(v, i)
     if blank is not None:
         comparison = compare_with_blank(line.slope, line.stderr, float(np.abs(v).max()),
                                         blank.frame["voltage_V"].to_numpy(), blank.frame["current_A"].to_numpy())
         inputs.append(blank.origin)
-    method = (f"conductivity σ = G·L/A from the least-squares I–V slope G, L = {length_mm:g} mm, "
-              f"A = {area_mm2:g} mm²" + ("; blank comparison" if blank is not None else ""))
+        if comparison.signal_to_noise < MIN_SIGNAL_TO_BLANK_FOR_VERDICT:
+            linearity = undetermined(linearity, f"signal/blank noise {comparison.signal_to_noise:.2g} < "
+                                                f"{MIN_SIGNAL_TO_BLANK_FOR_VERDICT:g}")
+    method = (f"conductivity σ = G·L/A from the least-squares I–V slope G, L = {length_mm:g} mm "
+              f"(±{length_relative_uncertainty:.0%}), A = {area_mm2:g} mm² (±{area_relative_uncertainty:.0%})"
+              + ("; blank comparison" if blank is not None else ""))
     return ConductivityResult(
         conductance_S=float(line.slope), conductance_uncertainty_S=float(line.stderr),
         intercept_A=float(line.intercept), r_squared=float(line.rvalue**2), n_points=int(v.size),
         voltage_range_V=(float(v.min()), float(v.max())), length_mm=length_mm, area_mm2=area_mm2,
         length_relative_uncertainty=length_relative_uncertainty, area_relative_uncertainty=area_relative_uncertainty,
+        geometry_assumption=geometry_assumption(length_relative_uncertainty, area_relative_uncertainty),
         conductivity_S_per_m=float(sigma), conductivity_uncertainty_S_per_m=float(abs(sigma) * relative),
-        linearity=check_linearity(v, i), blank=comparison, origin=computed_from(*inputs, method=method))
+        conductivity_fit_uncertainty_S_per_m=float(abs(sigma) * relative_g),
+        linearity=linearity, blank=comparison, origin=computed_from(*inputs, method=method))

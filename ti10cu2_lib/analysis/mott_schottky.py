@@ -20,6 +20,15 @@ A manual window (lower, upper potential vs the measurement reference) overrides 
 points per frequency, so longer curves are searched on means of consecutive points (at most
 :data:`MAX_SEARCH_POINTS`, :func:`~ti10cu2_lib.analysis.series.bin_means`); the line is then fitted to every point of
 the window found, and ``window_rule`` says what was binned.
+
+**Frequency drift.** In the depletion region the flat band should not depend on the frequency (only the slope
+may, through dispersion). The drift is the largest difference between the flat bands of two frequencies; it is
+flagged (``frequency_drift_significant``) when it exceeds :data:`DRIFT_COVERAGE` (= 2) × the combined uncertainty
+√(u₁² + u₂²) of that pair, u = √(fit standard error² + window sensitivity²) per frequency.
+
+**Carrier density.** N = 2/(e ε ε0 A² |slope|) holds only for the ε and the area A given; neither is in the article.
+N ∝ 1/(ε·A²): for a pressed or drop-cast powder film the electrochemically active area is not the geometric one,
+so N is an order-of-magnitude figure; ``carrier_density_assumption`` states the values used.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import constants, stats
 
-from ti10cu2_lib.analysis.electrodes import canonical_reference, reference_potential_V_vs_NHE
+from ti10cu2_lib.analysis.electrodes import canonical_reference, reference_potential_V_vs_NHE, reference_warning
 from ti10cu2_lib.analysis.lack_of_fit import line_vs_cubic_p_value
 from ti10cu2_lib.analysis.series import bin_means
 from ti10cu2_lib.core.errors import InputError
@@ -44,6 +53,18 @@ SEED_MIN_R_SQUARED = 0.9
 LINEARITY_ALPHA = 0.01
 MAX_SEARCH_POINTS = 2_000  # per frequency; ≈ 0.1 s per frequency (a million points unbinned: hours and ~100 GB)
 AUTOMATIC_RULE = "automatic (steepest seed, grown while linear)"
+DRIFT_COVERAGE = 2.0  # a flat-band drift beyond 2 combined standard uncertainties is flagged
+
+
+def carrier_density_assumption(permittivity: float, area_cm2: float) -> str:
+    """The sentence that goes with any carrier density: which ε and area it rests on.
+
+    >>> carrier_density_assumption(10, 1.0)[:50]
+    'N assumes relative permittivity ε = 10 and electro'
+    """
+    return (f"N assumes relative permittivity ε = {permittivity:g} and electrode area A = {area_cm2:g} cm² (neither is "
+            "given in the article); N ∝ 1/(ε·A²), and a powder film's active area is not its geometric area, so N is "
+            "an order-of-magnitude figure")
 
 
 def thermal_voltage_V(temperature_K: float = ROOM_TEMPERATURE_K) -> float:
@@ -160,6 +181,8 @@ class MottSchottkyResult(Result):
 
     ``flat_band_spread_V`` is the sample standard deviation over frequencies; ``flat_band_uncertainty_V`` is the
     larger of that spread and the root-mean-square over frequencies of √(fit uncertainty² + window sensitivity²).
+    ``frequency_drift_V`` (largest pairwise difference) is significant beyond ``DRIFT_COVERAGE`` × the pair's
+    combined uncertainty (module docstring); ``warnings`` says so, and names a bare "Ag/AgCl" taken as saturated.
     """
 
     frequencies: tuple[FrequencyFit, ...]
@@ -172,7 +195,29 @@ class MottSchottkyResult(Result):
     pH: float | None
     kT_correction_V: float
     temperature_K: float
+    frequency_drift_V: float | None
+    frequency_drift_significant: bool | None
+    carrier_density_assumption: str | None
+    warnings: tuple[str, ...]
     origin: Origin
+
+
+def frequency_drift(fits: Sequence[FrequencyFit]) -> tuple[float | None, bool | None, str | None]:
+    """Largest flat-band difference between two frequencies (V), whether it exceeds DRIFT_COVERAGE × the pair's
+    combined uncertainty, and a warning when it does (all ``None`` for one frequency)."""
+    if len(fits) < 2:
+        return None, None, None
+    worst = max(((a, b) for k, a in enumerate(fits) for b in fits[k + 1:]),
+                key=lambda pair: abs(pair[0].flat_band_V_vs_NHE - pair[1].flat_band_V_vs_NHE))
+    a, b = worst
+    drift = abs(a.flat_band_V_vs_NHE - b.flat_band_V_vs_NHE)
+    combined = math.sqrt(sum(f.flat_band_uncertainty_V**2 + f.window_sensitivity_V**2 for f in worst))
+    significant = drift > DRIFT_COVERAGE * combined
+    warning = (f"the flat band drifts with frequency: {a.frequency_Hz:g} Hz and {b.frequency_Hz:g} Hz differ by "
+               f"{drift * 1000:.2g} mV, more than {DRIFT_COVERAGE:g} × their combined uncertainty "
+               f"({combined * 1000:.2g} mV); the capacitance is not (only) space charge, so E_fb is uncertain "
+               "by at least the drift") if significant else None
+    return drift, significant, warning
 
 
 def fit_frequency(potential_V: np.ndarray, capacitance_F: np.ndarray, frequency_Hz: float, *,
@@ -242,6 +287,7 @@ def analyse_mott_schottky(dataset: Dataset, *, reference: str | None = None, pH:
 
     ``reference`` defaults to ``dataset.metadata["reference_electrode"]`` and ``pH`` to ``metadata["pH"]``.
     """
+    raw_reference = reference if reference is not None else dataset.metadata.get("reference_electrode")
     reference = _resolve_reference(dataset, reference)
     if pH is None and dataset.metadata.get("pH") is not None:
         pH = float(dataset.metadata["pH"])
@@ -250,17 +296,21 @@ def analyse_mott_schottky(dataset: Dataset, *, reference: str | None = None, pH:
                       reference=reference, pH=pH, window_V=window_V, kT_correction=kT_correction,
                       temperature_K=temperature_K, permittivity=permittivity, area_cm2=area_cm2)
         for frequency, group in dataset.frame.sort_values(["frequency_Hz", "potential_V"]).groupby("frequency_Hz"))
+    assumption = None if permittivity is None else carrier_density_assumption(permittivity, area_cm2)
+    notes = [n for n in (reference_warning(raw_reference), assumption) if n]
     return _summarise(fits, reference=reference, pH=pH, kT_correction=kT_correction, temperature_K=temperature_K,
-                     data_origin=dataset.origin)
+                      data_origin=dataset.origin, notes=notes, density_assumption=assumption)
 
 
 def _summarise(fits: Sequence[FrequencyFit], *, reference: str, pH: float | None, kT_correction: bool,
-              temperature_K: float, data_origin: Origin) -> MottSchottkyResult:
-    """Combine per-frequency fits: mean flat band, spread, common carrier type, provenance."""
+              temperature_K: float, data_origin: Origin, notes: Sequence[str] = (),
+              density_assumption: str | None = None) -> MottSchottkyResult:
+    """Combine per-frequency fits: mean flat band, spread, drift, common carrier type, provenance."""
     flat = np.array([f.flat_band_V_vs_NHE for f in fits])
     spread = float(np.std(flat, ddof=1)) if flat.size > 1 else None
     rms_fit = float(np.sqrt(np.mean([f.flat_band_uncertainty_V**2 + f.window_sensitivity_V**2 for f in fits])))
     types = {f.carrier_type for f in fits}
+    drift, significant, drift_warning = frequency_drift(fits)
     kT = thermal_voltage_V(temperature_K) if kT_correction else 0.0
     window_rule = fits[0].window_rule
     method = (f"Mott–Schottky: 1/C² vs E straight line per frequency (fit window: {window_rule}), x-intercept"
@@ -271,5 +321,7 @@ def _summarise(fits: Sequence[FrequencyFit], *, reference: str, pH: float | None
         flat_band_uncertainty_V=max(spread or 0.0, rms_fit),
         carrier_type=types.pop() if len(types) == 1 else "mixed",
         reference_electrode=reference, reference_potential_V_vs_NHE=reference_potential_V_vs_NHE(reference, pH),
-        pH=pH, kT_correction_V=kT, temperature_K=temperature_K,
+        pH=pH, kT_correction_V=kT, temperature_K=temperature_K, frequency_drift_V=drift,
+        frequency_drift_significant=significant, carrier_density_assumption=density_assumption,
+        warnings=tuple(notes) + ((drift_warning,) if drift_warning else ()),
         origin=computed_from(data_origin, method=method))

@@ -31,9 +31,15 @@ Automatic fit window (the rule, in order)
 4. The fit window is the admissible window ≥ 0.15 eV wide with the highest plain R² (the straightest stretch, which
    keeps clear of the bends at both ends); the line is fitted to the raw (unsmoothed) data in it.
    An explicit ``window=(lo, hi)`` (eV) replaces steps 1–4.
-Uncertainty: ``band_gap_uncertainty_eV`` = √(SE_fit² + s_windows²), SE_fit the standard error of the crossing point
-from the fit (delta method over the line parameters) and s_windows the standard deviation of the crossing over all
-admissible windows (spread over reasonable window choices; 0 for a manual window). No bootstrap.
+Uncertainty: ``band_gap_uncertainty_eV`` = √(SE_fit² + s_windows² + s_method²), the three components taken as
+independent and added in quadrature. SE_fit is the standard error of the crossing point from the fit (delta method
+over the line parameters); s_windows the standard deviation of the crossing over all admissible windows (spread
+over reasonable window choices; 0 for a manual window); s_method (``method_spread_eV``) the standard deviation
+(population, ddof = 0) of Eg over the reading variants of the same edge line: the energy-axis crossing and the
+Makuła baseline crossing with the baseline window ending 0.1, 0.2 and 0.3 eV below the axis crossing (plus a
+``baseline_window`` given by the caller). Variants whose baseline cannot be fitted (too little sub-gap data, or a
+baseline as steep as the edge) are left out and named in ``method_variants_eV`` only when they worked; with the
+axis variant alone s_method is 0. No bootstrap.
 
 Linearity check (``linear_quality`` "good" or "poorly linear", with the reasons in ``warnings``)
 ---------------------------------------------------------------------------------------------
@@ -88,8 +94,12 @@ SUBGAP_PROBE_EV = 0.1  # the sub-gap absorption is read this far below the extra
 SUBGAP_RATIO_MAX = 0.15
 MANUAL_R2_MIN = 0.99  # R² of the smoothed curve in a manual window
 BASELINE_OFFSET_EV = 0.2  # the automatic baseline window ends this far below the axis crossing of the edge fit
+BASELINE_OFFSET_VARIANTS_EV = (0.1, 0.2, 0.3)  # baseline-window ends tried for the method spread
 BASELINE_WIDTH_EV = 0.5
 MIN_BASELINE_POINTS = 5
+UNCERTAINTY_COMBINATION = ("√(fit standard error² + window spread² + method spread²): independent components in "
+                           "quadrature; method spread = standard deviation of Eg over the axis and Makuła-baseline "
+                           "readings of the same edge line")
 
 
 def kubelka_munk(reflectance: np.ndarray) -> np.ndarray:
@@ -315,6 +325,9 @@ class TaucResult(Result):
     band_gap_uncertainty_eV: float
     fit_standard_error_eV: float
     window_spread_eV: float
+    method_spread_eV: float
+    method_variants_eV: dict[str, float]
+    uncertainty_combination: str
     fit_window_eV: tuple[float, float]
     window_selection: str
     transition: str
@@ -347,14 +360,48 @@ def _in_window(x: np.ndarray, window: tuple[float, float], what: str, minimum: i
     return inside
 
 
-def _auto_baseline_window(edge_axis_eV: float, x: np.ndarray) -> tuple[float, float]:
-    hi = edge_axis_eV - BASELINE_OFFSET_EV
+def _auto_baseline_window(edge_axis_eV: float, x: np.ndarray,
+                          offset_eV: float = BASELINE_OFFSET_EV) -> tuple[float, float]:
+    hi = edge_axis_eV - offset_eV
     lo = max(hi - BASELINE_WIDTH_EV, float(x[0]))
     if hi - lo < MIN_WINDOW_EV or ((x >= lo) & (x <= hi)).sum() < MIN_BASELINE_POINTS:
         raise InputError(f"the spectrum has too little sub-gap data below {hi:.2f} eV for a baseline fit",
                          fix="measure further into the sub-gap region, give --baseline-window LO,HI, "
                              "or use --method axis")
     return lo, hi
+
+
+def method_variants(energy_eV: np.ndarray, ordinate: np.ndarray, edge: LineFit,
+                    baseline_window: tuple[float, float] | None = None) -> dict[str, float]:
+    """Eg (eV) read off one edge line in every way the method allows: the energy-axis crossing ("axis") and the
+    crossing with a sub-gap baseline fitted in the window ending 0.1/0.2/0.3 eV below it ("baseline −0.2 eV", …),
+    plus ``baseline_window`` ("baseline LO–HI eV") when given. Variants that cannot be fitted are left out.
+
+    >>> x = np.linspace(1.5, 3.0, 151)
+    >>> y = np.where(x > 2.4, 10 * (x - 2.4), 0.0) + 0.5   # edge 10·(E − 2.4) on a flat baseline 0.5
+    >>> edge = fit_line(x[x > 2.5], y[x > 2.5])
+    >>> {k: round(v, 3) for k, v in method_variants(x, y, edge).items()}
+    {'axis': 2.35, 'baseline −0.1 eV': 2.4, 'baseline −0.2 eV': 2.4, 'baseline −0.3 eV': 2.4}
+    """
+    axis = edge.crossing()[0]
+    windows = {f"baseline −{offset:g} eV": offset for offset in BASELINE_OFFSET_VARIANTS_EV}
+    variants = {"axis": axis}
+    candidates: dict[str, tuple[float, float]] = {}
+    for name, offset in windows.items():
+        try:
+            candidates[name] = _auto_baseline_window(axis, energy_eV, offset)
+        except InputError:
+            continue
+    if baseline_window is not None:
+        candidates[f"baseline {baseline_window[0]:g}–{baseline_window[1]:g} eV"] = baseline_window
+    for name, window in candidates.items():
+        below = (energy_eV >= window[0]) & (energy_eV <= window[1])
+        if below.sum() < MIN_BASELINE_POINTS:
+            continue
+        baseline = fit_line(energy_eV[below], ordinate[below])
+        if edge.slope > baseline.slope:
+            variants[name] = edge.crossing(baseline)[0]
+    return variants
 
 
 def _subgap_ratio(energy: np.ndarray, smooth_alpha: np.ndarray, band_gap: float, top: float) -> float:
@@ -426,6 +473,9 @@ def tauc_fit(energy_eV: np.ndarray, absorption: np.ndarray, *, transition: Trans
         candidates = admissible.axis_crossing if baseline is None else admissible.crossing_with(baseline)
         spread, n_admissible = float(np.std(candidates)), int(candidates.size)
 
+    variants = method_variants(energy, ordinate, edge, baseline_window)
+    method_spread = float(np.std(list(variants.values())))
+
     extent = fit_window if selection is None else selection.extent_window
     in_extent = (energy >= extent[0]) & (energy <= extent[1])
     extent_fit = fit_line(energy[in_extent], smooth_ordinate[in_extent])
@@ -441,8 +491,10 @@ def tauc_fit(energy_eV: np.ndarray, absorption: np.ndarray, *, transition: Trans
         warnings.append(f"the extrapolated gap {band_gap:.3f} eV lies outside the measured range "
                         f"{energy[0]:.3f}–{energy[-1]:.3f} eV")
     return TaucResult(
-        band_gap_eV=band_gap, band_gap_uncertainty_eV=float(np.hypot(standard_error, spread)),
-        fit_standard_error_eV=standard_error, window_spread_eV=spread, fit_window_eV=fit_window,
+        band_gap_eV=band_gap,
+        band_gap_uncertainty_eV=float(np.sqrt(standard_error**2 + spread**2 + method_spread**2)),
+        fit_standard_error_eV=standard_error, window_spread_eV=spread, method_spread_eV=method_spread,
+        method_variants_eV=variants, uncertainty_combination=UNCERTAINTY_COMBINATION, fit_window_eV=fit_window,
         window_selection="automatic" if selection else "manual", transition=transition,
         tauc_exponent_n=TAUC_EXPONENT_N[transition], method=method, absorption=absorption_kind,
         edge_slope_per_eV=edge.slope, edge_intercept=edge.intercept, r_squared=edge.r_squared,

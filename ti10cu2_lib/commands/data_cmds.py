@@ -100,7 +100,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--units", action="append", metavar="QUANTITY=UNIT",
                    help="units the header does not state, e.g. x=eV, potential=mV")
     p.add_argument("--y-kind", choices=("reflectance", "absorbance", "transmittance"), default=None)
-    p.add_argument("--reference", help="reference electrode of a Mott–Schottky file (Ag/AgCl, SCE, NHE, RHE)")
+    p.add_argument("--reference", help="reference electrode of a Mott–Schottky file: 'Ag/AgCl (sat. KCl)', "
+                                       "'Ag/AgCl (3.5 M KCl)', 'Ag/AgCl (3 M KCl)', 'Ag/AgCl (1 M KCl)', SCE, NHE, "
+                                       "RHE (a bare Ag/AgCl is taken as saturated KCl, with a warning)")
     p.add_argument("--pH", type=float, default=None, help="electrolyte pH (needed with RHE)")
     p.add_argument("--length-mm", type=float, default=None, help="crystal length between contacts (I–V)")
     p.add_argument("--area-mm2", type=float, default=None, help="crystal cross-section (I–V)")

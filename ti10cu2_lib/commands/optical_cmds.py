@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import math
 
 from ti10cu2_lib.analysis.tauc import METHODS, TAUC_EXPONENT_N, analyse_tauc
 from ti10cu2_lib.analysis.uvvis import analyse_uvvis
 from ti10cu2_lib.commands import common
-
-
-def _plus_minus(value: float, error: float, digits: int) -> str:
-    return f"{value:.{digits}f}" + (f" ± {error:.{digits}f}" if math.isfinite(error) else "")
+from ti10cu2_lib.present.numbers import rounded, rounded_range, uncertainty_text
 
 
 def _uvvis(args: argparse.Namespace) -> int:
     dataset = common.input_dataset(args)
     result = analyse_uvvis(dataset, deconvolve_bands=args.deconvolve)
-    rows = [{"band": k + 1, "wavelength_nm": _plus_minus(nm, d_nm, 2), "energy_eV": _plus_minus(ev, d_ev, 3),
-             "height": f"{h:.3g}", **({"fwhm_eV": f"{result.fwhm_eV[k]:.3f}"} if result.fwhm_eV else {})}
+    rows = [{"band": k + 1, "wavelength_nm": rounded(nm, d_nm), "energy_eV": rounded(ev, d_ev),
+             "height": rounded(h), **({"fwhm_eV": rounded(result.fwhm_eV[k])} if result.fwhm_eV else {})}
             for k, (nm, d_nm, ev, d_ev, h) in enumerate(zip(result.peaks_nm, result.peaks_uncertainty_nm,
                                                              result.peaks_eV, result.peaks_uncertainty_eV,
                                                              result.heights, strict=True))]
@@ -35,12 +31,19 @@ def _tauc(args: argparse.Namespace) -> int:
                           baseline_window=baseline_window)
     lo, hi = result.fit_window_eV
     rows = [
-        {"quantity": "band gap (eV)", "value": _plus_minus(result.band_gap_eV, result.band_gap_uncertainty_eV, 3)},
-        {"quantity": "fit window (eV)", "value": f"{lo:.3f}–{hi:.3f} ({result.window_selection})"},
+        {"quantity": "band gap (eV)", "value": rounded(result.band_gap_eV, result.band_gap_uncertainty_eV)},
+        {"quantity": "  fit standard error (eV)", "value": uncertainty_text(result.fit_standard_error_eV)},
+        {"quantity": "  window spread (eV)", "value": uncertainty_text(result.window_spread_eV)},
+        {"quantity": "  method spread (eV)", "value": f"{uncertainty_text(result.method_spread_eV)} (axis vs "
+                                                      f"baseline: {len(result.method_variants_eV)} readings)"},
+        {"quantity": "  combined", "value": "in quadrature (independent components)"},
+        *({"quantity": f"  Eg, {name} (eV)", "value": rounded(value, result.band_gap_uncertainty_eV)}
+          for name, value in result.method_variants_eV.items()),
+        {"quantity": "fit window (eV)", "value": f"{rounded_range((lo, hi))} ({result.window_selection})"},
         {"quantity": "transition", "value": f"{result.transition} allowed (n = {result.tauc_exponent_n:g})"},
         {"quantity": "crossing", "value": result.method},
         {"quantity": "absorption", "value": result.absorption},
-        {"quantity": "R²", "value": f"{result.r_squared:.4f}"},
+        {"quantity": "R²", "value": rounded(result.r_squared)},
         {"quantity": "linearity", "value": result.linear_quality},
     ]
     table = common.format_table(rows) + "".join(f"\nwarning: {w}" for w in result.warnings)

@@ -4,30 +4,48 @@ from __future__ import annotations
 
 import argparse
 
+from ti10cu2_lib.analysis.composition import cluster_mass_and_ti
 from ti10cu2_lib.analysis.photocatalysis import analyse_co2_timecourse
 from ti10cu2_lib.analysis.photocurrent import analyse_photocurrent
 from ti10cu2_lib.commands.common import (
     add_input_args,
     add_json_flag,
     emit,
+    format_table,
     fraction,
     input_dataset,
     parse_numbers,
     positive_int,
 )
+from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present.numbers import rounded, rounded_cells
 
 
 def _co2(args: argparse.Namespace) -> int:
-    result = analyse_co2_timecourse(input_dataset(args), through_origin=not args.with_intercept)
-    rows = [{"product": name, "rate_umol_per_g_h": p.rate_umol_per_g_h, "±": p.rate_uncertainty_umol_per_g_h,
-             "final_umol_per_g": p.final_yield_umol_per_g, "e_per_molecule": p.electrons_per_molecule or "-",
-             "e_selectivity_%": p.electron_selectivity_percent}
-            for name, p in result.products.items()]
-    rows.append({"product": "electrons", "rate_umol_per_g_h": result.electron_consumption_rate_umol_per_g_h,
-                 "±": result.electron_consumption_rate_uncertainty_umol_per_g_h,
-                 "final_umol_per_g": result.total_electrons_umol_per_g, "e_per_molecule": "-",
-                 "e_selectivity_%": 100.0})
-    return emit(args, result, rows)
+    dataset = input_dataset(args)
+    mass, ti = cluster_mass_and_ti(dataset.form, default_registry()) if dataset.form else (None, None)
+    result = analyse_co2_timecourse(dataset, through_origin=not args.with_intercept, molar_mass_g_per_mol=mass,
+                                    ti_per_cluster=ti)
+    rows = [rounded_cells({
+        "product": name, "rate_umol_per_g_h": rounded(p.rate_umol_per_g_h, p.rate_uncertainty_umol_per_g_h),
+        "endpoint_avg_umol_per_g_h": p.average_rate_umol_per_g_h, "final_umol_per_g": p.final_yield_umol_per_g,
+        "per_cluster": p.molecules_per_cluster, "e_per_molecule": p.electrons_per_molecule or "-",
+        "e_selectivity_%": p.electron_selectivity_percent}) for name, p in result.products.items()]
+    rows.append(rounded_cells({
+        "product": "electrons",
+        "rate_umol_per_g_h": rounded(result.electron_consumption_rate_umol_per_g_h,
+                                     result.electron_consumption_rate_uncertainty_umol_per_g_h),
+        "endpoint_avg_umol_per_g_h": result.total_electrons_umol_per_g / result.final_time_h
+        if result.final_time_h > 0 else None,
+        "final_umol_per_g": result.total_electrons_umol_per_g, "per_cluster": result.electrons_per_cluster,
+        "e_per_molecule": "-", "e_selectivity_%": 100.0}))
+    table = format_table(rows)
+    if result.electrons_per_cluster is not None:
+        table += (f"\nper cluster (M = {rounded(result.cluster_molar_mass_g_per_mol)} g/mol, "
+                  f"{result.final_time_h:g} h): {rounded(result.electrons_per_cluster)} e⁻ per cluster, "
+                  f"{rounded(result.electrons_per_ti)} e⁻ per Ti\nnote: {result.turnover_caveat}")
+    table += "".join(f"\nwarning: {w}" for w in result.warnings)
+    return emit(args, result, table)
 
 
 def _photocurrent(args: argparse.Namespace) -> int:
@@ -36,8 +54,9 @@ def _photocurrent(args: argparse.Namespace) -> int:
     result = analyse_photocurrent(input_dataset(args), light_on_s=light_on, light_off_s=light_off,
                                   window_points=args.window_points, plateau_fraction=args.plateau_fraction,
                                   starts_dark=not args.starts_lit)
-    rows = [{"cycle": i + 1, "on_s": c.on_s, "off_s": c.off_s, "amplitude_A": c.amplitude_A,
-             "rise_tau_s": c.rise_tau_s, "decay_tau_s": c.decay_tau_s} for i, c in enumerate(result.cycles)]
+    rows = [rounded_cells({"cycle": i + 1, "on_s": c.on_s, "off_s": c.off_s, "amplitude_A": c.amplitude_A,
+                           "rise_tau_s": c.rise_tau_s, "decay_tau_s": c.decay_tau_s})
+            for i, c in enumerate(result.cycles)]
     if result.caveat and not args.json:
         print(f"NOTE: {result.caveat}")
     return emit(args, result, rows)

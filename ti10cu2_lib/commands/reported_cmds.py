@@ -1,4 +1,4 @@
-"""``ti10cu2 reported``: every number the article reports, with its place in the article."""
+"""``ti10cu2 reported``: every number of the article, with its place in the article and whether it is printed there."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 
 from ti10cu2_lib.commands.common import add_json_flag, emit
 from ti10cu2_lib.data.kinds import FORMS
-from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.data.registry import DERIVED_FROM_REPORTED, default_registry
 
 
 def _reported(args: argparse.Namespace) -> int:
@@ -16,9 +16,11 @@ def _reported(args: argparse.Namespace) -> int:
         values = [v for v in values if v["form"] in (args.form, "both")]
     payload = {"values": values, "claims": [vars(c) for c in registry.claims],
                "provenance": {"provenance": "reported",
-                              "source": "Meng et al., Inorg. Chem. Front. 2023, 10, 5694 (each value names its place)"}}
-    rows = [{"id": v["id"], "form": v["form"], "value": v["value"], "unit": v["unit"], "source": v["source"][:50]}
-            for v in values]
+                              "source": "Meng et al., Inorg. Chem. Front. 2023, 10, 5694 (each value names its place); "
+                                        f"values with reported_basis 'derived' are not printed there: we derived "
+                                        f"them from printed values (provenance '{DERIVED_FROM_REPORTED}')"}}
+    rows = [{"id": v["id"], "form": v["form"], "value": v["value"], "unit": v["unit"], "provenance": v["provenance"],
+             "source": v["source"][:50]} for v in values]
     return emit(args, payload, rows)
 
 

@@ -18,6 +18,7 @@ from ti10cu2_lib.commands.common import (
 )
 from ti10cu2_lib.data.kinds import FORMS
 from ti10cu2_lib.data.registry import default_registry
+from ti10cu2_lib.present.numbers import rounded_cells
 
 
 def _ir(args: argparse.Namespace) -> int:
@@ -30,7 +31,7 @@ def _ir(args: argparse.Namespace) -> int:
             {"quantity": "mode vs ionic reference", "value": result.coordination_mode_vs_ionic or "-"},
             {"quantity": "Ti–O bands / cm⁻¹", "value": [b.wavenumber_cm1 for b in result.ti_o_bands]},
             {"quantity": "all bands / cm⁻¹", "value": [b.wavenumber_cm1 for b in result.bands]}]
-    return emit(args, result, rows)
+    return emit(args, result, [rounded_cells(row) for row in rows])
 
 
 def _tga(args: argparse.Namespace) -> int:
@@ -38,13 +39,13 @@ def _tga(args: argparse.Namespace) -> int:
     forms = [args.form] if args.form else list(FORMS)
     result = analyse_tga(input_dataset(args), {form: composition_of(form, registry) for form in forms},
                          solvent_loss_end_C=registry.value("tga_solvent_loss_end"), smoothing_C=args.smoothing_C)
-    steps = format_table([{"start_C": s.start_C, "peak_C": s.peak_C, "end_C": s.end_C,
-                           "loss_percent": s.mass_loss_percent} for s in result.steps])
-    residue = format_table([{"form": c.form, "residue_percent": result.residue_percent,
-                             "theory_percent": c.theoretical_residue_percent,
-                             f"loss<{result.solvent_loss_end_C:g}C_g_per_mol":
-                                 c.loss_below_solvent_end_g_per_mol,
-                             "MeOH_equiv": c.loss_below_solvent_end_methanol_equivalents}
+    steps = format_table([rounded_cells({"start_C": s.start_C, "peak_C": s.peak_C, "end_C": s.end_C,
+                                         "loss_percent": s.mass_loss_percent}) for s in result.steps])
+    residue = format_table([rounded_cells({"form": c.form, "residue_percent": result.residue_percent,
+                                           "theory_percent": c.theoretical_residue_percent,
+                                           f"loss<{result.solvent_loss_end_C:g}C_g_per_mol":
+                                               c.loss_below_solvent_end_g_per_mol,
+                                           "MeOH_equiv": c.loss_below_solvent_end_methanol_equivalents})
                             for c in result.comparisons])
     return emit(args, result, f"{steps}\n\n{residue}")
 

@@ -12,6 +12,7 @@ Poisson counting statistics σ = √max(I, 1) are assumed and :attr:`PowderPatte
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +236,76 @@ def read_powder_pattern(path: str | Path) -> PowderPattern:
     if _looks_like_gsas(path) or path.suffix.lower() in GSAS_SUFFIXES:
         return read_gsas_raw(path)  # raises a clear error when a GSAS-like suffix has no BANK line
     return read_xy(path)
+
+
+@dataclasses.dataclass(frozen=True)
+class InstrumentParameters:
+    """Constant-wavelength instrument parameters read from a GSAS instrument (.prm/.ins) file.
+
+    Wavelengths in Å; ``kalpha2_ratio`` I(λ₂)/I(λ₁) (None without a second wavelength); ``zero_deg`` the zero
+    shift in degrees 2θ; ``polarisation`` GSAS's POLA (0.5 = unpolarised laboratory beam). The profile starting
+    values are converted from GSAS's type-2/3 pseudo-Voigt (Gaussian variance σ² = U tan²θ + V tanθ + W in
+    centidegrees², Lorentzian FWHM X/cosθ + Y tanθ in centidegrees) to Caglioti FWHM² coefficients in degrees²
+    (× 8 ln 2 / 10⁴) and Lorentzian coefficients in degrees (/ 100); None where the file has no profile lines.
+    """
+
+    wavelength: float
+    wavelength2: float | None
+    kalpha2_ratio: float | None
+    zero_deg: float
+    polarisation: float | None
+    u_deg2: float | None
+    v_deg2: float | None
+    w_deg2: float | None
+    x_deg: float | None
+    y_deg: float | None
+    source: str
+
+
+def read_gsas_instrument(path: str | Path) -> InstrumentParameters:
+    """Wavelengths, Kα2 ratio, zero, polarisation and profile start values from a GSAS instrument file.
+
+    Fixed columns of the ``INS  1 ICONS`` line, as GSAS-II reads them: λ₁ [0:10], λ₂ [10:20], zero in
+    centidegrees [20:30], POLA [40:50], Kα2/Kα1 ratio [55:65] (counted after the 12-character key); profile
+    coefficients from the ``INS  1PRCF11``/``INS  1PRCF12`` lines (GU, GV, GW, GP / LX, LY, …).
+
+    Example:
+        >>> from ti10cu2_lib.core.paths import reference_data_dir
+        >>> inst = read_gsas_instrument(reference_data_dir() / "pxrd" / "INST_XRY.PRM")
+        >>> inst.wavelength, inst.wavelength2, inst.kalpha2_ratio, inst.polarisation
+        (1.5405, 1.5443, 0.5, 0.7)
+    """
+    path = check_text_table(path)
+    records: dict[str, str] = {}
+    for line in path.read_bytes().decode("latin-1").splitlines():
+        if line.startswith("INS ") and len(line) >= 12:
+            records.setdefault(line[:12], line[12:])
+    icons = records.get("INS  1 ICONS")
+    if icons is None:
+        raise InputError("no 'INS  1 ICONS' line: not a GSAS instrument file", path=path,
+                         fix="give a GSAS .prm/.ins/.inst file with the wavelengths on an ICONS line")
+
+    def number(text: str, start: int, stop: int) -> float | None:
+        cell = text[start:stop].strip()
+        try:
+            return float(cell) if cell else None
+        except ValueError:
+            raise InputError(f"non-numeric ICONS/PRCF field '{cell}'", path=path,
+                             fix="check that the instrument file is unmodified") from None
+
+    lam1, lam2 = number(icons, 0, 10), number(icons, 10, 20)
+    if lam1 is None or not lam1 > 0:
+        raise InputError("the ICONS line gives no wavelength > 0", path=path, fix="check the instrument file")
+    lam2 = lam2 if lam2 else None
+    ratio = number(icons, 55, 65) if lam2 else None
+    gauss = [number(records.get("INS  1PRCF11", ""), 15 * i, 15 * (i + 1)) for i in range(3)]
+    lorentz = [number(records.get("INS  1PRCF12", ""), 15 * i, 15 * (i + 1)) for i in range(2)]
+    to_fwhm2 = 8.0 * math.log(2.0) / 1e4
+    return InstrumentParameters(
+        wavelength=lam1, wavelength2=lam2, kalpha2_ratio=(0.5 if ratio is None else ratio) if lam2 else None,
+        zero_deg=(number(icons, 20, 30) or 0.0) / 100.0, polarisation=number(icons, 40, 50),
+        u_deg2=None if gauss[0] is None else gauss[0] * to_fwhm2,
+        v_deg2=None if gauss[1] is None else gauss[1] * to_fwhm2,
+        w_deg2=None if gauss[2] is None else gauss[2] * to_fwhm2,
+        x_deg=None if lorentz[0] is None else lorentz[0] / 100.0,
+        y_deg=None if lorentz[1] is None else lorentz[1] / 100.0, source=f"GSAS instrument file {path.name}")

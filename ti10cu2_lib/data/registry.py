@@ -1,8 +1,18 @@
-"""The registry of reported values: every number the article prints, with its source and ambiguities.
+"""The registry of reported values: every number of the article, with its source, its basis and its ambiguities.
 
 Loaded from ``data/reported.toml`` into typed :class:`ReportedValue` and :class:`Claim` objects and validated
-on load: an unknown unit, a missing source, a bad form or a duplicated (id, form) raise
+on load: an unknown unit, a missing source or basis, a bad form or a duplicated (id, form) raise
 :class:`~ti10cu2_lib.core.errors.InputError`.
+
+Each value says whether the article *prints* it (``reported_basis = "printed"``, provenance ``reported``) or we
+*derived* it from printed values (``"derived"``, with a ``derivation`` saying how; badge ``derived from reported``):
+a sum formula, a molar mass, HOMO = LUMO + Eg or the σ ratio are ours, not the article's.
+
+>>> entry = default_registry().get("conductivity_ratio")
+>>> entry.reported_basis, entry.provenance_label
+('derived', 'derived from reported')
+>>> default_registry().get("band_gap", "sp").provenance_label
+'reported'
 """
 
 from __future__ import annotations
@@ -23,7 +33,9 @@ KNOWN_UNITS = frozenset(
      "formula", "text"}
 )
 FORMS = ("sp", "cs", "both")
-BASES = ("stated", "derived")
+REPORTED_BASES = ("printed", "derived")
+#: badge text of a value the article does not print but we derived from printed ones (never the green ``reported``)
+DERIVED_FROM_REPORTED = "derived from reported"
 
 Scalar = float | int | str
 
@@ -38,13 +50,28 @@ class ReportedValue:
     value: Scalar | tuple[float | int, ...]
     unit: str
     source: str
-    basis: str = "stated"
+    reported_basis: str  # "printed" (the article prints it) or "derived" (we derived it from printed values)
+    derivation: str = ""  # for a derived value: how, from which printed values
     notes: str = ""
 
     @property
+    def is_derived(self) -> bool:
+        """True when the article does not print this value and we derived it from printed ones."""
+        return self.reported_basis == "derived"
+
+    @property
+    def provenance_label(self) -> str:
+        """Badge text: ``reported`` for a printed value, ``derived from reported`` for a derived one."""
+        return DERIVED_FROM_REPORTED if self.is_derived else str(Provenance.REPORTED)
+
+    @property
     def origin(self) -> Origin:
-        """Provenance ``reported`` with the location in the article."""
-        return Origin(Provenance.REPORTED, f"article: {self.source}")
+        """Provenance ``reported`` with the place in the article; a derived value is ``computed`` from it."""
+        printed = Origin(Provenance.REPORTED, f"article: {self.source}")
+        if not self.is_derived:
+            return printed
+        return Origin(Provenance.COMPUTED, f"not printed in the article; derived by us: {self.derivation} "
+                                           f"(article: {self.source})", derived_from=(printed,))
 
     def applies_to(self, form: str) -> bool:
         """True when this entry is the value for ``form`` ('sp' or 'cs')."""
@@ -54,8 +81,8 @@ class ReportedValue:
         """JSON-ready form."""
         value = list(self.value) if isinstance(self.value, tuple) else self.value
         return {"id": self.id, "quantity": self.quantity, "form": self.form, "value": value,
-                "unit": self.unit, "source": self.source, "basis": self.basis, "notes": self.notes,
-                "provenance": str(Provenance.REPORTED)}
+                "unit": self.unit, "source": self.source, "reported_basis": self.reported_basis,
+                "derivation": self.derivation, "notes": self.notes, "provenance": self.provenance_label}
 
 
 @dataclass(frozen=True)
@@ -66,6 +93,7 @@ class Claim:
     text: str
     source: str
     notes: str = ""
+    forms: tuple[str, ...] = ("both",)  # the forms the claim is checked for, one row each
 
 
 @dataclass(frozen=True)
@@ -107,20 +135,25 @@ def _parse_value(raw: dict, path: Path, index: int) -> ReportedValue:
                          fix=f"use one of: {', '.join(sorted(KNOWN_UNITS))}")
     if raw["form"] not in FORMS:
         raise InputError(f"{where} has form '{raw['form']}'", path=path, fix="use sp, cs or both")
-    basis = raw.get("basis", "stated")
-    if basis not in BASES:
-        raise InputError(f"{where} has basis '{basis}'", path=path, fix="use 'stated' or 'derived'")
+    basis = raw.get("reported_basis")
+    if basis not in REPORTED_BASES:
+        raise InputError(f"{where} has reported_basis {basis!r}", path=path,
+                         fix='add reported_basis = "printed" (the article prints it) or "derived" (with a derivation)')
+    if (basis == "derived") != bool(raw.get("derivation")):
+        raise InputError(f"{where}: a derivation belongs to a derived value and only to one", path=path,
+                         fix="say how a derived value follows from printed ones; drop 'derivation' from a printed one")
     value = raw["value"]
     if isinstance(value, list):
         value = tuple(value)
     elif raw["unit"] not in ("formula", "text") and not isinstance(value, int | float):
         raise InputError(f"{where} has a non-numeric value with unit '{raw['unit']}'", path=path,
                          fix="give a number, or use unit 'text'")
-    unknown = set(raw) - {"id", "quantity", "form", "value", "unit", "source", "basis", "notes"}
+    unknown = set(raw) - {"id", "quantity", "form", "value", "unit", "source", "reported_basis", "derivation", "notes"}
     if unknown:
         raise InputError(f"{where} has unknown field(s) {sorted(unknown)}", path=path, fix="remove or rename them")
     return ReportedValue(id=raw["id"], quantity=raw["quantity"], form=raw["form"], value=value, unit=raw["unit"],
-                         source=raw["source"], basis=basis, notes=raw.get("notes", ""))
+                         source=raw["source"], reported_basis=basis, derivation=raw.get("derivation", ""),
+                         notes=raw.get("notes", ""))
 
 
 def load_registry(path: str | Path = REGISTRY_PATH) -> Registry:
@@ -145,7 +178,10 @@ def load_registry(path: str | Path = REGISTRY_PATH) -> Registry:
         for key in ("id", "text", "source"):
             if not c.get(key):
                 raise InputError(f"[[claim]] #{i + 1} has no '{key}'", path=path, fix=f"add a '{key}' field")
-        claims.append(Claim(id=c["id"], text=c["text"], source=c["source"], notes=c.get("notes", "")))
+        forms = tuple(c.get("forms", ("both",)))
+        if not forms or not set(forms) <= set(FORMS):
+            raise InputError(f"[[claim]] #{i + 1} has forms {list(forms)}", path=path, fix="use a list of sp, cs, both")
+        claims.append(Claim(id=c["id"], text=c["text"], source=c["source"], notes=c.get("notes", ""), forms=forms))
     return Registry(values=values, claims=tuple(claims))
 
 

@@ -2,7 +2,8 @@
 
 Nothing here computes a result; it only formats values that carry an :class:`~ti10cu2_lib.core.provenance.Origin`.
 
-- :func:`badge` — a coloured HTML badge for a provenance (``reported``, ``computed from reconstructed`` …).
+- :func:`badge` — a coloured HTML badge for a provenance (``reported``, ``computed from reconstructed`` …); a number
+  we derived from the article's printed ones reads ``derived from reported``, never the green ``reported``.
 - :func:`value_md` — one value with unit, uncertainty, badge and source, as a :class:`Md` snippet (renders as
   Markdown in Jupyter, is a plain ``str`` everywhere else).
 - :func:`reported_md` — a value of the article's registry (:mod:`.registry`) with its place in the article.
@@ -15,7 +16,6 @@ Nothing here computes a result; it only formats values that carry an :class:`~ti
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +23,9 @@ from typing import Any
 import pandas as pd
 
 from ti10cu2_lib.core.provenance import PROVENANCE_DESCRIPTIONS, Origin, Provenance
+from ti10cu2_lib.core.rounding import format_number, format_with_uncertainty, has_uncertainty
 from ti10cu2_lib.data.kinds import KINDS, Dataset
-from ti10cu2_lib.data.registry import Registry, ReportedValue, default_registry
+from ti10cu2_lib.data.registry import DERIVED_FROM_REPORTED, Registry, ReportedValue, default_registry
 
 #: Badge colours per provenance (background); a derived label ("computed from X") takes the colour of X.
 PROVENANCE_COLORS: dict[str, str] = {
@@ -43,6 +44,8 @@ STATUS_COLORS: dict[str, str] = {
     "not reproduced": "#b2182b",
     "consistent by construction": "#e08214",
     "consistent (arithmetic)": "#5aae61",
+    "derived from printed values — arithmetic only": "#35978f",
+    "holds only under an assumption": "#bf812d",
     "inconsistent": "#b2182b",
     "ambiguous in the article": "#9970ab",
     "needs deposited CIF": "#2166ac",
@@ -67,8 +70,16 @@ def join_md(*parts: str, sep: str = "\n\n") -> Md:
 
 
 def provenance_text(item: Origin | Provenance | str) -> str:
-    """The badge text: ``reported``, ``computed from reconstructed`` … (an Origin's :meth:`Origin.label`)."""
+    """The badge text: ``reported``, ``computed from reconstructed`` … (an Origin's :meth:`Origin.label`); a value our
+    code derived from the article's printed values alone reads ``derived from reported``.
+
+    >>> from ti10cu2_lib.core.provenance import computed_from
+    >>> provenance_text(computed_from(Origin(Provenance.REPORTED, "article: Fig. 4"), method="ratio"))
+    'derived from reported'
+    """
     if isinstance(item, Origin):
+        if item.derived_from and item.root_provenances() == (Provenance.REPORTED,):
+            return DERIVED_FROM_REPORTED
         return item.label()
     return str(item)
 
@@ -78,10 +89,15 @@ DERIVED_COLOR = "#35978f"
 
 
 def _colour_of(text: str) -> str:
-    if text.startswith("derived"):
+    """Badge colour: green only for the bare ``reported``; a label resting on reported values and something else takes
+    the colour of the other input; one resting on reported values alone is ``DERIVED_COLOR``."""
+    if text in PROVENANCE_COLORS:
+        return PROVENANCE_COLORS[text]
+    roots = [r.strip() for r in text.split(" from ")[-1].split(" + ")]
+    others = [r for r in roots if r != str(Provenance.REPORTED)]
+    if text.startswith("derived") or not others:
         return DERIVED_COLOR
-    root = text.split(" from ")[-1].split(" + ")[0].strip()
-    return PROVENANCE_COLORS.get(root, PROVENANCE_COLORS.get(text, "#4d4d4d"))
+    return PROVENANCE_COLORS.get(others[0], "#4d4d4d")
 
 
 def badge(item: Origin | Provenance | str) -> str:
@@ -97,69 +113,14 @@ def badge(item: Origin | Provenance | str) -> str:
             f'border-radius:4px;padding:1px 6px;font-size:0.85em;white-space:nowrap">{html.escape(text)}</span>')
 
 
-def format_number(value: Any, fmt: str | None = None) -> str:
-    """A number for display: ``fmt`` (e.g. ``"{:.3f}"``) or 4 significant figures; lists and text as they are."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple | list):
-        return ", ".join(format_number(v, fmt) for v in value)
-    if isinstance(value, int) and fmt is None:
-        return str(value)
-    if isinstance(value, float | int):
-        if not math.isfinite(value):
-            return "—"
-        if fmt:
-            return fmt.format(value)
-        return f"{value:.4g}"
-    return str(value)
-
-
-def format_with_uncertainty(value: float, uncertainty: float | None) -> str:
-    """``value ± uncertainty`` rounded to the uncertainty (2 significant figures of it); 4 significant figures
-    when there is none.
-
-    >>> format_with_uncertainty(-0.472448, 0.0123)
-    '-0.472 ± 0.012'
-    >>> format_with_uncertainty(11.0198, 0.144542)
-    '11.02 ± 0.14'
-    >>> format_with_uncertainty(6.13e-9, 2.5e-10)
-    '6.13e-09 ± 0.25e-09'
-    >>> format_with_uncertainty(4.06219e-10, None)
-    '4.062e-10'
-    """
-    if uncertainty is None or not math.isfinite(uncertainty) or uncertainty <= 0:
-        return format_number(value)
-    decimals = 1 - math.floor(math.log10(uncertainty))
-    if 1e-3 <= max(abs(value), uncertainty) < 1e6:
-        decimals = max(decimals, 0)
-        return f"{value:.{decimals}f} ± {uncertainty:.{decimals}f}"
-    exponent = math.floor(math.log10(abs(value))) if value else 0
-    digits = max(exponent - math.floor(math.log10(uncertainty)) + 1, 1)
-    mantissa = f"{value / 10 ** exponent:.{digits}f}"
-    return f"{mantissa}e{exponent:+03d} ± {uncertainty / 10 ** exponent:.{digits}f}e{exponent:+03d}"
-
-
-def printed_decimals(value: float) -> int:
-    """Decimals a number was printed with (as stored): ``2.27`` → 2, ``14.4`` → 1, ``5.9e-09`` → 10.
-
-    >>> printed_decimals(2.27), printed_decimals(46.5), printed_decimals(-0.47)
-    (2, 1, 2)
-    """
-    text = repr(float(value))
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return max(len(mantissa.split(".")[1].rstrip("0")) - int(exponent), 0)
-    return len(text.split(".")[1].rstrip("0"))
-
-
 def value_md(label: str, value: Any, unit: str = "", *, origin: Origin, uncertainty: float | None = None,
              fmt: str | None = None, source: bool = True) -> Md:
-    """``**label**: value ± u unit [badge] — source`` as Markdown (inline HTML badge)."""
-    text = format_number(value, fmt)
-    if uncertainty is not None and math.isfinite(uncertainty):
-        text += f" ± {format_number(uncertainty, fmt)}"
+    """``**label**: value ± u unit [badge] — source`` as Markdown (inline HTML badge); with an uncertainty the value
+    is rounded to it, without one ``fmt`` or 4 significant digits."""
+    if has_uncertainty(value, uncertainty):
+        text = format_with_uncertainty(float(value), float(uncertainty))
+    else:
+        text = format_number(value, fmt)
     if unit and unit not in ("1", "text", "formula", "count"):
         text += f" {unit}"
     tail = f" — <small>{html.escape(origin.source)}</small>" if source else ""
@@ -168,11 +129,10 @@ def value_md(label: str, value: Any, unit: str = "", *, origin: Origin, uncertai
 
 def reported_md(id: str, form: str = "both", *, label: str | None = None, fmt: str | None = None,
                 registry: Registry | None = None, notes: bool = True) -> Md:
-    """A registry value (``reported``) with its place in the article and, when ``notes``, its ambiguity notes."""
+    """A registry value with its place in the article and, when ``notes``, its ambiguity notes; a value the article
+    does not print carries the ``derived from reported`` badge and its source says how we derived it."""
     entry = (registry or default_registry()).get(id, form)
     out = value_md(label or entry.quantity, entry.value, entry.unit, origin=entry.origin, fmt=fmt)
-    if entry.basis == "derived":
-        out = out + " <small>(derived arithmetically from printed numbers)</small>"
     if notes and entry.notes:
         out = out + f"<br><small>⚠ {html.escape(entry.notes)}</small>"
     return out
@@ -207,21 +167,25 @@ class Row:
 def results_table(rows: Iterable[Row | Mapping[str, Any]], *, fmt: str | None = None) -> pd.DataFrame:
     """Rows (``Row`` or dicts with the same keys) as a table: form, quantity, value, ±, unit, provenance, source, note.
 
-    Values are formatted as text (``fmt`` or 4 significant figures) so that mixed kinds sit in one column.
+    Values are formatted as text so that mixed kinds sit in one column: rounded to their uncertainty when they have
+    one, else ``fmt`` or 4 significant figures.
     """
     out = []
     for row in rows:
         r = row if isinstance(row, Row) else Row(**row)
-        out.append({"form": r.form or "", "quantity": r.quantity, "value": format_number(r.value, fmt),
-                    "±": "" if r.uncertainty is None else format_number(r.uncertainty, fmt), "unit": r.unit,
+        text = (format_with_uncertainty(float(r.value), float(r.uncertainty))
+                if has_uncertainty(r.value, r.uncertainty) else format_number(r.value, fmt))
+        value, _, plus_minus = text.partition(" ± ")
+        out.append({"form": r.form or "", "quantity": r.quantity, "value": value, "±": plus_minus, "unit": r.unit,
                     "provenance": provenance_text(r.origin), "source": r.origin.source, "note": r.note})
     return pd.DataFrame(out, columns=["form", "quantity", "value", "±", "unit", "provenance", "source", "note"])
 
 
 def registry_table(registry: Registry | None = None, *, ids: Sequence[str] | None = None,
                    forms: Sequence[str] | None = None) -> pd.DataFrame:
-    """Reported values (all, or ``ids`` in that order) for ``forms``: id, form, quantity, value, unit, basis,
-    provenance (always ``reported``), source and notes."""
+    """Reported values (all, or ``ids`` in that order) for ``forms``: id, form, quantity, value, unit, reported_basis
+    (printed / derived), provenance (``reported``, or ``derived from reported`` for a value the article does not
+    print), derivation, source and notes."""
     registry = registry or default_registry()
     entries: list[ReportedValue] = list(registry.values)
     if ids is not None:
@@ -230,42 +194,42 @@ def registry_table(registry: Registry | None = None, *, ids: Sequence[str] | Non
     if forms is not None:
         entries = [e for e in entries if e.form in forms or e.form == "both"]
     return pd.DataFrame([{"id": e.id, "form": e.form, "quantity": e.quantity, "value": format_number(e.value),
-                          "unit": e.unit, "basis": e.basis, "provenance": str(Provenance.REPORTED),
-                          "source": e.source, "notes": e.notes} for e in entries])
+                          "unit": e.unit, "reported_basis": e.reported_basis, "provenance": e.provenance_label,
+                          "derivation": e.derivation, "source": e.source, "notes": e.notes} for e in entries])
 
 
 def claims_table(checks: Iterable[Any]) -> pd.DataFrame:
     """The claims check (:func:`ti10cu2_lib.report.claims.check_claims`) as a table, one row per check."""
     return pd.DataFrame([{"id": c.id, "form": c.form, "quantity": c.quantity, "reported": format_number(c.reported),
-                          "computed": format_number(c.computed), "unit": c.unit,
+                          "reported basis": c.reported_basis, "computed": format_number(c.computed), "unit": c.unit,
                           "tolerance": "" if c.tolerance is None else format_number(c.tolerance),
                           "status": str(c.status), "data provenance": c.data_provenance, "method": c.method,
                           "note": c.note} for c in checks])
 
 
 def claims_summary(checks: Iterable[Any]) -> pd.DataFrame:
-    """How many checks have each status, with what the status means for a reader."""
-    meaning = {
-        "reproduced": "computed from user/deposited data, agrees",
-        "not reproduced": "computed, disagrees (or our reconstruction disagrees: a bug)",
-        "consistent by construction": "computed from reconstructed data made from this number: not evidence",
-        "consistent (arithmetic)": "follows from other reported numbers",
-        "inconsistent": "contradicted by other reported numbers",
-        "ambiguous in the article": "the article admits more than one reading",
-        "needs deposited CIF": "structural: import the authors' CIF to compute it",
-        "not checkable": "no data to check against",
-        "recorded": "text/conditions: nothing to compute",
-    }
-    counts: dict[str, int] = {}
+    """The legend of the claims check: every status, how many checks have it (most first) and what it means."""
+    from ti10cu2_lib.report.claims import STATUS_MEANINGS
+
+    counts = {str(s): 0 for s in STATUS_MEANINGS}
     for c in checks:
         counts[str(c.status)] = counts.get(str(c.status), 0) + 1
-    return pd.DataFrame([{"status": s, "count": n, "meaning": meaning.get(s, "")}
+    meanings = {str(s): m for s, m in STATUS_MEANINGS.items()}
+    return pd.DataFrame([{"status": s, "count": n, "meaning": meanings.get(s, "")}
                          for s, n in sorted(counts.items(), key=lambda kv: -kv[1])])
 
 
+#: meaning of the badge of a value the article does not print (one of the legend's rows)
+DERIVED_FROM_REPORTED_MEANING = ("not printed in the article: derived by us from its printed values (sum formula, "
+                                 "molar mass, HOMO = LUMO + Eg, ratios …; the source says how)")
+
+
 def provenance_legend() -> pd.DataFrame:
-    """Every provenance with its meaning (the README's table)."""
-    return pd.DataFrame([{"provenance": str(p), "meaning": d} for p, d in PROVENANCE_DESCRIPTIONS.items()])
+    """Every provenance with its meaning (the README's table), and the ``derived from reported`` badge after
+    ``reported``."""
+    rows = [{"provenance": str(p), "meaning": d} for p, d in PROVENANCE_DESCRIPTIONS.items()]
+    rows.insert(1, {"provenance": DERIVED_FROM_REPORTED, "meaning": DERIVED_FROM_REPORTED_MEANING})
+    return pd.DataFrame(rows)
 
 
 def style_provenance(frame: pd.DataFrame, columns: Sequence[str] = ("provenance", "data provenance", "status")):

@@ -8,6 +8,7 @@ reconstructed`` …). Units: 2θ in degrees, distances in Å, energies in eV.
 - :func:`pxrd_patterns_figure` — several simulated patterns overlaid (e.g. random powder vs preferred orientation).
 - :func:`pxrd_comparison_figure` — measured vs calculated pattern after the scale/background fit, difference curve
   below, observed peaks marked (matched / unmatched).
+- :func:`pxrd_refinement_figure` — the same after a profile refinement, unexplained peaks (phase purity) marked.
 - :func:`centroid_figure` — centroids of the packing units in a supercell, projected down a lattice direction.
 - :func:`neighbour_shells_figure` — centroid–centroid distances with the neighbour-shell counts.
 - :func:`bfdh_forms_figure` — BFDH forms on the habit and their share of the surface.
@@ -36,6 +37,7 @@ from ti10cu2_lib.structure.morphology import Morphology
 from ti10cu2_lib.structure.packing import Packing, supercell_centroids
 from ti10cu2_lib.structure.pxrd import PxrdPattern
 from ti10cu2_lib.structure.pxrd_compare import PxrdComparison
+from ti10cu2_lib.structure.pxrd_refine import ProfileRefinement
 from ti10cu2_lib.structure.schematic import DRAW_SCALE, SchematicSupercrystal
 from ti10cu2_lib.structure.schematic_core import KINDS as CORE_KINDS
 from ti10cu2_lib.structure.schematic_core import CoreSchematic
@@ -43,6 +45,7 @@ from ti10cu2_lib.structure.schematic_core import CoreSchematic
 _COMMON = {"responsive": True, "min_width": MIN_WIDTH, "height": HEIGHT, "tools": ["hover"], "show_grid": True}
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 TWO_THETA = "2θ (°)"
+_COUNTS = "intensity (counts)"
 
 
 def _title(what: str, *origins: Origin) -> str:
@@ -72,7 +75,9 @@ def pxrd_pattern_figure(pattern: PxrdPattern, *, label: str | None = None, stick
                                 vdims=["intensity", "hkl", "d"]).opts(color="black", alpha=0.5, line_width=1,
                                                                       tools=["hover"]))
     s = pattern.settings
-    po = "random powder" if s.po_hkl is None else f"March–Dollase ({' '.join(map(str, s.po_hkl))}), r = {s.po_r:g}"
+    po = ("random powder" if s.po_hkl is None and s.po_uvw is None
+          else f"March–Dollase ({' '.join(map(str, s.po_hkl))}), r = {s.po_r:g}" if s.po_hkl is not None
+          else f"March–Dollase along [{' '.join(f'{v:g}' for v in s.po_uvw)}], r = {s.po_r:g}")
     title = _title(f"Simulated PXRD of {name} (λ {s.wavelength:g} Å, FWHM {s.fwhm:g}°, {po})", pattern.origin)
     return hv.Overlay(layers).opts(title=title, legend_position="top_right", **_COMMON)
 
@@ -89,41 +94,66 @@ def pxrd_patterns_figure(patterns: Mapping[str, PxrdPattern], *, offset: float =
     return hv.Overlay(layers).opts(title=_title("Simulated PXRD", *origins), legend_position="top_right", **_COMMON)
 
 
-def pxrd_comparison_figure(comparison: PxrdComparison, *, difference_offset: float | None = None) -> hv.Overlay:
-    """Measured (grey points) vs fitted calculated pattern (red), background (dotted) and the difference (blue)
-    drawn below; observed peaks marked green when matched to a calculated line, black × when not."""
-    fit = comparison.fit
+def _fit_layers(fit: Mapping[str, np.ndarray], rwp: float, difference_offset: float | None) -> list:
+    """Measured points, calculated curve, background and the difference curve drawn below the pattern."""
     x, obs, calc, bg = fit["two_theta"], fit["observed"], fit["calculated"], fit["background"]
     diff = obs - calc
     offset = difference_offset if difference_offset is not None else float(obs.min() - 0.1 * np.ptp(obs)
                                                                            - diff.max())
-    ylabel = "intensity (counts)"
-    layers = [
-        hv.Scatter((x, obs), TWO_THETA, ylabel, label="measured").opts(color="#777777", size=2),
-        hv.Curve((x, calc), TWO_THETA, ylabel, label=f"calculated (Rwp {comparison.rwp:.1f} %)").opts(
+    return [
+        hv.Scatter((x, obs), TWO_THETA, _COUNTS, label="measured").opts(color="#777777", size=2),
+        hv.Curve((x, calc), TWO_THETA, _COUNTS, label=f"calculated (Rwp {rwp:.1f} %)").opts(
             color="#d62728", line_width=1),
-        hv.Curve((x, bg), TWO_THETA, ylabel, label="background").opts(color="#444444", line_dash="dotted"),
-        hv.Curve((x, diff + offset), TWO_THETA, ylabel, label="measured − calculated").opts(color="#1f77b4",
-                                                                                            line_width=1),
+        hv.Curve((x, bg), TWO_THETA, _COUNTS, label="background").opts(color="#444444", line_dash="dotted"),
+        hv.Curve((x, diff + offset), TWO_THETA, _COUNTS, label="measured − calculated").opts(color="#1f77b4",
+                                                                                             line_width=1),
     ]
-    matched = [m for m in comparison.matches if m["matched"]]
-    unmatched = [m for m in comparison.matches if not m["matched"]]
-    top = float(obs.max())
-    if matched:
-        layers.append(hv.Scatter(([m["two_theta_obs"] for m in matched], [top * 1.04] * len(matched)), TWO_THETA,
-                                 ylabel, label=f"matched peaks ({len(matched)})").opts(
-            color="#2ca02c", marker="inverted_triangle", size=7))
-    if unmatched:
-        layers.append(hv.Scatter(([m["two_theta_obs"] for m in unmatched], [top * 1.04] * len(unmatched)),
-                                 TWO_THETA, ylabel, label=f"unmatched peaks ({len(unmatched)})").opts(
-            color="black", marker="x", size=8))
-    po = "" if comparison.po_hkl is None else (f", March–Dollase ({' '.join(map(str, comparison.po_hkl))}) "
-                                               f"r = {comparison.po_r:.2f}")
+
+
+def _peak_marks(positions: Sequence[float], height: float, label: str, **style: object) -> list:
+    """Markers above the pattern at ``positions`` (none when empty)."""
+    if not positions:
+        return []
+    return [hv.Scatter((list(positions), [height] * len(positions)), TWO_THETA, _COUNTS,
+                       label=f"{label} ({len(positions)})").opts(**style)]
+
+
+def _fit_overlay(layers: list, title: str) -> hv.Overlay:
+    return hv.Overlay(layers).opts(title=title, legend_position="right", responsive=True, min_width=MIN_WIDTH,
+                                   height=HEIGHT + 40, tools=["hover"], show_grid=True)
+
+
+def pxrd_comparison_figure(comparison: PxrdComparison, *, difference_offset: float | None = None) -> hv.Overlay:
+    """Measured (grey points) vs fitted calculated pattern (red), background (dotted) and the difference (blue)
+    drawn below; observed peaks marked green when matched to a calculated line, black × when not."""
+    layers = _fit_layers(comparison.fit, comparison.rwp, difference_offset)
+    top = 1.04 * float(comparison.fit["observed"].max())
+    layers += _peak_marks([m["two_theta_obs"] for m in comparison.matches if m["matched"]], top, "matched peaks",
+                          color="#2ca02c", marker="inverted_triangle", size=7)
+    layers += _peak_marks([m["two_theta_obs"] for m in comparison.matches if not m["matched"]], top,
+                          "unmatched peaks", color="black", marker="x", size=8)
+    direction = comparison.po_hkl or comparison.po_uvw
+    po = "" if direction is None else (f", March–Dollase {'(' if comparison.po_hkl else '['}"
+                                       f"{' '.join(f'{v:g}' for v in direction)}"
+                                       f"{')' if comparison.po_hkl else ']'} r = {comparison.po_r:.2f}")
     title = _title(f"PXRD comparison: {comparison.n_matched}/{len(comparison.matches)} peaks matched, "
                    f"zero {comparison.zero_shift:+.3f}°{po}", comparison.origin)
-    return hv.Overlay(layers).opts(title=title, legend_position="right", responsive=True, min_width=MIN_WIDTH,
-                                   height=HEIGHT + 40,
-                                   tools=["hover"], show_grid=True)
+    return _fit_overlay(layers, title)
+
+
+def pxrd_refinement_figure(refinement: ProfileRefinement, *, difference_offset: float | None = None) -> hv.Overlay:
+    """Measured vs profile-refined calculated pattern with background and difference curve (as
+    :func:`pxrd_comparison_figure`); observed peaks the phase explains marked green, unexplained ones red ×."""
+    layers = _fit_layers(refinement.fit, refinement.rwp, difference_offset)
+    top = 1.04 * float(refinement.fit["observed"].max())
+    layers += _peak_marks([q["two_theta_obs"] for q in refinement.observed_peaks if q["explained"]], top,
+                          "explained peaks", color="#2ca02c", marker="inverted_triangle", size=7)
+    layers += _peak_marks([q["two_theta_obs"] for q in refinement.unexplained_peaks], top, "unexplained peaks",
+                          color="#d62728", marker="x", size=10)
+    title = _title(f"PXRD profile refinement: Rwp {refinement.rwp:.1f} % (Rexp {refinement.rexp:.1f} %), "
+                   f"{len(refinement.unexplained_peaks)} unexplained of {len(refinement.observed_peaks)} peaks",
+                   refinement.origin)
+    return _fit_overlay(layers, title)
 
 
 # ---------------------------------------------------------------------------------------------------- packing

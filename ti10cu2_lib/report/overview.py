@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ti10cu2_lib.analysis.band_edges import BandEdges, band_edges
-from ti10cu2_lib.analysis.composition import CompositionResult, composition_of
+from ti10cu2_lib.analysis.composition import CompositionResult, cluster_mass_and_ti, composition_of
 from ti10cu2_lib.analysis.conductivity import ConductivityResult, analyse_iv
 from ti10cu2_lib.analysis.ir import IRResult, analyse_ir
 from ti10cu2_lib.analysis.mott_schottky import MottSchottkyResult, analyse_mott_schottky
@@ -22,6 +22,7 @@ from ti10cu2_lib.analysis.photocatalysis import CO2ReductionResult, analyse_co2_
 from ti10cu2_lib.analysis.photocurrent import PhotocurrentResult, analyse_photocurrent
 from ti10cu2_lib.analysis.tauc import TaucResult, analyse_tauc
 from ti10cu2_lib.analysis.tga import TGAResult, analyse_tga
+from ti10cu2_lib.analysis.transport import TransportCheck, analyse_transport
 from ti10cu2_lib.analysis.uvvis import UVVisResult, analyse_uvvis
 from ti10cu2_lib.core.errors import InputError
 from ti10cu2_lib.data import datasets
@@ -55,6 +56,7 @@ class FormAnalysis:
     mott_schottky: MottSchottkyResult | None = None
     bands: BandEdges | None = None
     conductivity: ConductivityResult | None = None
+    transport: TransportCheck | None = None  # σ = n·e·μ cross-check (n with the assumed ε and electrode area)
     co2: CO2ReductionResult | None = None
     photocurrent: PhotocurrentResult | None = None
     ir: IRResult | None = None
@@ -97,10 +99,17 @@ def analyse_form(form: str, data: Mapping[str, Dataset] | None = None, *, tauc: 
                                                    window=tauc.window_eV))
     attempt("mott_schottky", "mott_schottky", analyse_mott_schottky)
     attempt("conductivity", "iv", lambda d: analyse_iv(d, blank=data.get("iv_blank")))
-    attempt("co2", "co2_timecourse", analyse_co2_timecourse)
+    mass, ti = cluster_mass_and_ti(form, registry)
+    attempt("co2", "co2_timecourse", lambda d: analyse_co2_timecourse(d, molar_mass_g_per_mol=mass, ti_per_cluster=ti))
     attempt("photocurrent", "photocurrent", analyse_photocurrent)
     attempt("ir", "ir", analyse_ir)
     attempt("tga", "tga", lambda d: tga_for_form(d, form, registry))
+    if "iv" in data and "mott_schottky" in data:
+        try:
+            results["transport"] = _analysed(data["iv"], lambda d: analyse_transport(
+                d, data["mott_schottky"], blank=data.get("iv_blank")))
+        except InputError as exc:
+            problems["transport"] = str(exc)
     ms, gap = results.get("mott_schottky"), results.get("tauc")
     if ms is not None and gap is not None:
         results["bands"] = band_edges(ms.flat_band_V_vs_NHE, gap.band_gap_eV, flat_band_origin=ms.origin,

@@ -23,13 +23,18 @@ Conventions (every one is repeated in :attr:`PxrdPattern.conventions`, so a read
   (Mercury uses 0.05 Å² for all non-H atoms by default).
 * **Lorentz–polarisation** (laboratory source, unpolarised beam, Bragg–Brentano):
   LP = (1 + K cos² 2θ) / (sin² θ cos θ), with K = 1 without a monochromator (pymatgen's formula) and
-  K = cos² 2θ_M for a monochromator at 2θ_M (the polarisation term of a crystal monochromator whose
-  diffraction plane is perpendicular to the sample's). No absorption, no background (as Mercury).
+  K = cos² 2θ_M for a crystal monochromator at 2θ_M whose diffraction plane is the sample's (the usual
+  equatorial, *coplanar* geometry of a diffracted- or incident-beam monochromator): the polarisation factor
+  (1 + cos² 2θ_M cos² 2θ)/(1 + cos² 2θ_M) without its constant denominator, which cancels in relative
+  intensities. (A monochromator diffracting perpendicular to the sample's plane would give
+  (cos² 2θ_M + cos² 2θ)/(1 + cos² 2θ_M); it is not modelled.) No absorption, no background (as Mercury).
 * **Intensity** of a family: I = m |F|² LP · P_MD, scaled so the strongest family is 100.
 * **Preferred orientation** (optional): March–Dollase, P(α) = (r² cos² α + sin² α / r)^(−3/2), α the angle between
   the diffraction vector and the reciprocal-lattice vector of the chosen (h k l) (the normal of the platy/
   needle-axis planes), averaged over the members of each family (Dollase, J. Appl. Cryst. 19 (1986) 267).
-  r < 1 enhances reflections parallel to the direction (platelets lying flat), r = 1 is a random powder.
+  r < 1 enhances reflections parallel to the direction (platelets lying flat), r = 1 is a random powder. A
+  real-space axis [u v w] (a needle axis) is converted to the parallel reciprocal direction h = G·(u, v, w),
+  G the metric tensor (:func:`reciprocal_direction_of_axis`); for oblique cells this is not (u v w).
 * **Profile**: pseudo-Voigt η L + (1 − η) G, Gaussian and Lorentzian of the same FWHM (constant in 2θ), each of
   unit area; default FWHM 0.1° 2θ as Mercury; η = 0.5 is our choice (Mercury does not state its mixing).
   Optional Kα2 line: the same reflections at λ₂ with intensity ratio I(Kα2)/I(Kα1). The pattern is sampled on a
@@ -395,8 +400,30 @@ class Reflections:
         return total / self.multiplicity
 
 
+def reciprocal_direction_of_axis(cell: tuple[float, ...], uvw: tuple[float, float, float] | np.ndarray
+                                 ) -> np.ndarray:
+    """Reciprocal-lattice coordinates (h, k, l) = G·(u, v, w) of the direction parallel to the real-space axis
+    [u v w]; G is the metric tensor of ``cell`` (a, b, c in Å, α, β, γ in degrees), so the result is in Å².
+
+    Example (monoclinic, β = 100°: the c axis is not parallel to c*):
+        >>> np.round(reciprocal_direction_of_axis((10.0, 12.0, 8.0, 90.0, 100.0, 90.0), (0, 0, 1)), 3)
+        array([-13.892,   0.   ,  64.   ])
+    """
+    uvw = np.asarray(uvw, dtype=float)
+    if uvw.shape != (3,) or not np.any(uvw) or not np.all(np.isfinite(uvw)):
+        raise InputError(f"axis [u v w] must be three finite numbers, not all zero (got {uvw.tolist()})",
+                         fix="give e.g. --po-uvw 0,0,1")
+    a, b, c = cell[:3]
+    ca, cb, cg = (math.cos(math.radians(angle)) for angle in cell[3:6])
+    metric = np.array([[a * a, a * b * cg, a * c * cb],
+                       [a * b * cg, b * b, b * c * ca],
+                       [a * c * cb, b * c * ca, c * c]])
+    return metric @ uvw
+
+
 def lorentz_polarisation(two_theta_deg: np.ndarray, monochromator_two_theta: float | None = None) -> np.ndarray:
-    """LP = (1 + K cos² 2θ)/(sin² θ cos θ); K = 1, or cos² 2θ_M with a monochromator at 2θ_M (degrees)."""
+    """LP = (1 + K cos² 2θ)/(sin² θ cos θ); K = 1, or cos² 2θ_M for a monochromator at 2θ_M (degrees) in the
+    coplanar (equatorial) geometry (constant 1/(1 + cos² 2θ_M) omitted)."""
     tt = np.radians(two_theta_deg)
     k = 1.0 if monochromator_two_theta is None else math.cos(math.radians(monochromator_two_theta)) ** 2
     theta = tt / 2.0
@@ -638,6 +665,7 @@ class PxrdSettings:
     displacement: str | float = "cif"
     monochromator_two_theta: float | None = None
     po_hkl: tuple[int, int, int] | None = None
+    po_uvw: tuple[float, float, float] | None = None  # real-space needle axis (instead of po_hkl)
     po_r: float = 1.0
     kalpha2: tuple[float, float] | None = None  # (λ₂ in Å, intensity ratio Kα2/Kα1), e.g. (1.54439, 0.5)
 
@@ -652,7 +680,9 @@ class PxrdSettings:
         if not (self.step > 0 and (self.two_theta_max - self.two_theta_min) / self.step <= 2_000_000):
             raise InputError(f"step {self.step:g}° is not usable for this range", fix="give e.g. --step 0.02")
         _check_profile(self.fwhm, self.eta)
-        if self.po_hkl is not None and not self.po_r > 0:
+        if self.po_hkl is not None and self.po_uvw is not None:
+            raise InputError("two preferred-orientation directions", fix="give --po-hkl or --po-uvw, not both")
+        if (self.po_hkl is not None or self.po_uvw is not None) and not self.po_r > 0:
             raise InputError(f"March–Dollase r must be > 0 (got {self.po_r:g})", fix="give e.g. --po-r 0.8")
         if self.monochromator_two_theta is not None and not 0 <= self.monochromator_two_theta < 180:
             raise InputError("monochromator 2θ must be in 0–180°", fix="give e.g. 26.6 (graphite 002, Cu Kα)")
@@ -664,10 +694,14 @@ def conventions(settings: PxrdSettings, reflections: Reflections) -> dict[str, s
     """Human-readable statement of every convention used (goes into the JSON output)."""
     mono = settings.monochromator_two_theta
     lp = ("laboratory, unpolarised: LP = (1 + cos^2 2theta)/(sin^2 theta cos theta) (as pymatgen)" if mono is None
-          else f"laboratory with monochromator at 2theta_M = {mono:g} deg: "
-               "LP = (1 + cos^2 2theta_M cos^2 2theta)/(sin^2 theta cos theta)")
-    po = ("none (random powder)" if settings.po_hkl is None
-          else f"March-Dollase along reciprocal vector ({','.join(map(str, settings.po_hkl))}), r = {settings.po_r:g}: "
+          else f"laboratory with monochromator at 2theta_M = {mono:g} deg, coplanar (equatorial) geometry: "
+               "LP = (1 + cos^2 2theta_M cos^2 2theta)/(sin^2 theta cos theta) (constant 1/(1 + cos^2 2theta_M) "
+               "omitted)")
+    along = (f"reciprocal vector ({','.join(map(str, settings.po_hkl))})" if settings.po_hkl is not None
+             else f"real-space axis [{','.join(f'{v:g}' for v in settings.po_uvw)}] (reciprocal direction G.uvw)"
+             if settings.po_uvw is not None else None)
+    po = ("none (random powder)" if along is None
+          else f"March-Dollase along {along}, r = {settings.po_r:g}: "
                "P = (r^2 cos^2 a + sin^2 a / r)^-1.5, averaged over each family")
     k2 = ("single wavelength" if settings.kalpha2 is None
           else f"plus Kalpha2 at {settings.kalpha2[0]:g} A with ratio {settings.kalpha2[1]:g} in the profile "
@@ -724,8 +758,11 @@ class PxrdPattern(Result):
 
 
 def stick_intensities(reflections: Reflections, wavelength: float, *, monochromator_two_theta: float | None = None,
-                      po_hkl: tuple[int, int, int] | None = None, po_r: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """(2θ, unscaled m|F|²·LP·P_MD) for ``wavelength``; reflections beyond 2θ = 180° get NaN / 0."""
+                      po_hkl: tuple[int, int, int] | np.ndarray | None = None, po_r: float = 1.0
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(2θ, unscaled m|F|²·LP·P_MD) for ``wavelength``; reflections beyond 2θ = 180° get NaN / 0.
+
+    ``po_hkl`` is the March–Dollase direction in reciprocal-lattice coordinates (need not be integers)."""
     tt = reflections.two_theta(wavelength)
     ok = np.isfinite(tt)
     inten = np.zeros_like(reflections.d)
@@ -761,8 +798,10 @@ def simulate_pxrd(crystal: Crystal | str | Path, settings: PxrdSettings | None =
     lam = settings.wavelength
     d_min = lam / (2.0 * math.sin(math.radians(settings.two_theta_max) / 2.0))
     refl = compute_reflections(crystal, d_min, scattering=scattering, displacement=settings.displacement)
+    po_direction = (reciprocal_direction_of_axis(crystal.cell, settings.po_uvw) if settings.po_uvw is not None
+                    else settings.po_hkl)
     tt, inten = stick_intensities(refl, lam, monochromator_two_theta=settings.monochromator_two_theta,
-                                  po_hkl=settings.po_hkl, po_r=settings.po_r)
+                                  po_hkl=po_direction, po_r=settings.po_r)
     if inten.size == 0 or inten.max() <= 0:
         raise InputError(f"no reflections up to 2θ = {settings.two_theta_max:g}°", path=crystal.source,
                          fix="raise --two-theta-max or check the cell")
@@ -775,7 +814,7 @@ def simulate_pxrd(crystal: Crystal | str | Path, settings: PxrdSettings | None =
     if with_kalpha2:
         lam2, ratio = settings.kalpha2
         tt2, inten2 = stick_intensities(refl, lam2, monochromator_two_theta=settings.monochromator_two_theta,
-                                        po_hkl=settings.po_hkl, po_r=settings.po_r)
+                                        po_hkl=po_direction, po_r=settings.po_r)
         ok = np.isfinite(tt2)
         profile = profile + ratio * profile_sum(grid, tt2[ok], inten2[ok], settings.fwhm, settings.eta)
     top = profile.max()

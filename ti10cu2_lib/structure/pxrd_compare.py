@@ -21,7 +21,8 @@ calculated line: among the lines within ``match_tolerance`` (degrees 2θ) the on
 calculated profile at the observed position is reported (a match); with none in reach, the nearest (no match).
 ``unmatched_calculated`` lists strong calculated lines with no observed maximum within the tolerance (often
 lines hidden in a blend with a stronger neighbour). A simulated pattern from an unrefined
-CIF is expected to match peak positions, not to reach the Rwp of a Rietveld refinement.
+CIF is expected to match peak positions, not to reach the Rwp of a Rietveld refinement (:mod:`.pxrd_refine`
+refines the profile, zero shift and cell to get an Rwp that can judge the match).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from ti10cu2_lib.structure.pxrd import (
     chunks,
     compute_reflections,
     pseudo_voigt,
+    reciprocal_direction_of_axis,
     stick_intensities,
     window_indices,
 )
@@ -111,6 +113,7 @@ class PxrdComparison(Result):
     zero_shift: float
     zero_refined: bool
     po_hkl: tuple[int, int, int] | None
+    po_uvw: tuple[float, float, float] | None
     po_r: float
     po_refined: bool
     background_degree: int
@@ -152,10 +155,10 @@ class _Model:
     refl: Reflections
     fwhm: float
     eta: float
-    po_hkl: tuple[int, int, int] | None
+    po_direction: np.ndarray | None  # March–Dollase direction, reciprocal-lattice coordinates
 
     def sticks(self, zero: float, r: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        po = None if self.po_hkl is None else self.refl.march_dollase(self.po_hkl, r)
+        po = None if self.po_direction is None else self.refl.march_dollase(self.po_direction, r)
         pos, inten, lab, fam = [], [], [], []
         for tt, base, label, family in self.lines:
             pos.append(tt + zero)
@@ -200,7 +203,9 @@ def _refine_r(model: _Model, zero: float, bounds: tuple[float, float]) -> float:
     return float(res.x)
 
 
-def _observed_peaks(x: np.ndarray, net: np.ndarray, threshold: float, fwhm: float) -> tuple[np.ndarray, np.ndarray]:
+def observed_peaks(x: np.ndarray, net: np.ndarray, threshold: float, fwhm: float) -> tuple[np.ndarray, np.ndarray]:
+    """(2θ, net height) of the maxima of ``net`` with height ≥ ``threshold`` × the highest (prominence ≥ half that),
+    at least FWHM/2 apart; positions refined by a parabola through the three highest points (degrees 2θ)."""
     top = float(net.max())
     if top <= 0:
         return np.zeros(0), np.zeros(0)
@@ -223,14 +228,16 @@ def compare_pattern(crystal: Crystal, observed: PowderPattern, *, wavelength: fl
                     displacement: str | float = "cif", monochromator_two_theta: float | None = None,
                     scattering: ScatteringFactors = IT92, two_theta_range: tuple[float, float] | None = None,
                     background_degree: int = 8, refine_zero: bool = True, zero_range: float = 0.3,
-                    zero_shift: float = 0.0, po_hkl: tuple[int, int, int] | None = None, po_r: float = 1.0,
+                    zero_shift: float = 0.0, po_hkl: tuple[int, int, int] | None = None,
+                    po_uvw: tuple[float, float, float] | None = None, po_r: float = 1.0,
                     refine_po: bool = False, po_bounds: tuple[float, float] = (0.3, 3.0),
                     peak_threshold: float = 0.10, match_tolerance: float = 0.10,
                     min_calc_fraction: float = 0.01) -> PxrdComparison:
     """Fit scale, background (and optionally zero shift and March–Dollase r) and match the peaks.
 
     ``two_theta_range`` restricts the compared region (default: the whole measured pattern). ``zero_shift`` is
-    the starting / fixed zero shift (degrees; observed = calculated + shift).
+    the starting / fixed zero shift (degrees; observed = calculated + shift). ``po_hkl`` (reciprocal) or
+    ``po_uvw`` (real-space needle axis, converted with the metric tensor) is the March–Dollase direction.
     """
     if not 0 < peak_threshold < 1:
         raise InputError(f"peak threshold must be between 0 and 1 (got {peak_threshold:g})", fix="give e.g. 0.1")
@@ -238,8 +245,12 @@ def compare_pattern(crystal: Crystal, observed: PowderPattern, *, wavelength: fl
         raise InputError("match tolerance must be > 0°", fix="give e.g. 0.1")
     if not 0 <= background_degree <= 20:
         raise InputError(f"background degree {background_degree} outside 0–20", fix="give e.g. 8")
-    if refine_po and po_hkl is None:
-        raise InputError("refining March–Dollase r needs a direction", fix="give --po-hkl H,K,L")
+    if po_hkl is not None and po_uvw is not None:
+        raise InputError("two preferred-orientation directions", fix="give --po-hkl or --po-uvw, not both")
+    if refine_po and po_hkl is None and po_uvw is None:
+        raise InputError("refining March–Dollase r needs a direction", fix="give --po-hkl H,K,L or --po-uvw U,V,W")
+    po_direction = (reciprocal_direction_of_axis(crystal.cell, po_uvw) if po_uvw is not None
+                    else None if po_hkl is None else np.asarray(po_hkl, dtype=float))
     x, y, sigma = observed.two_theta, observed.intensity, observed.sigma
     if two_theta_range is not None:
         lo, hi = two_theta_range
@@ -259,7 +270,7 @@ def compare_pattern(crystal: Crystal, observed: PowderPattern, *, wavelength: fl
         lines.append((tt[ok], ratio * inten[ok], label, np.flatnonzero(ok)))
     t = (2 * x - (x[0] + x[-1])) / (x[-1] - x[0])
     basis = chebyshev.chebvander(t, background_degree)
-    model = _Model(x, y, np.sqrt(w), basis, lines, refl, fwhm, eta, po_hkl)
+    model = _Model(x, y, np.sqrt(w), basis, lines, refl, fwhm, eta, po_direction)
     _check_profile_pairs(x, model.sticks(0.0, 1.0)[0], fwhm)
 
     zero, r = float(zero_shift), float(po_r)
@@ -286,7 +297,7 @@ def compare_pattern(crystal: Crystal, observed: PowderPattern, *, wavelength: fl
     cand_pos, cand_fam, cand_lab, cand_h = cand_pos[order], cand_fam[order], cand_lab[order], cand_h[order]
 
     net = y - background
-    obs_pos, obs_h = _observed_peaks(x, net, peak_threshold, fwhm)
+    obs_pos, obs_h = observed_peaks(x, net, peak_threshold, fwhm)
     matches = []
     h_max = float(cand_h.max()) if cand_h.size else 1.0
     for p, h in sorted(zip(obs_pos, obs_h, strict=True), key=lambda item: -item[1]):
@@ -326,7 +337,8 @@ def compare_pattern(crystal: Crystal, observed: PowderPattern, *, wavelength: fl
                                   "peak matching)")
     return PxrdComparison(
         rwp=100 * rwp, rp=100 * rp, rexp=100 * rexp, scale=scale, zero_shift=zero, zero_refined=refine_zero,
-        po_hkl=None if po_hkl is None else tuple(int(v) for v in po_hkl), po_r=r, po_refined=refine_po,
+        po_hkl=None if po_hkl is None else tuple(int(v) for v in po_hkl),
+        po_uvw=None if po_uvw is None else tuple(float(v) for v in po_uvw), po_r=r, po_refined=refine_po,
         background_degree=background_degree, background_coefficients=tuple(float(c) for c in bg_coef),
         two_theta_range=(float(x[0]), float(x[-1])), n_points=int(x.size), peak_threshold=peak_threshold,
         match_tolerance=match_tolerance, matches=tuple(matches), unmatched_calculated=tuple(unmatched),
