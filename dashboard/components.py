@@ -27,7 +27,9 @@ from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import figures
 from ti10cu2_lib.present.badges import badge, provenance_text
 
-from .state import FORM_DESCRIPTIONS, FORM_LABELS, FORMS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
+from .state import FORM_DESCRIPTIONS, FORM_LABELS, FORMS, DashboardState
+from .structures import StructureBundle
+from .uploads import UPLOAD_LIMIT_TEXT
 
 MAX_TABLE_ROWS = 40  # rows shown per table in the page; the CSV download has all of them
 

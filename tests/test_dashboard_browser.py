@@ -194,7 +194,7 @@ def test_upload_is_used_in_that_session_only(browser, server, tmp_path):
 
 
 def test_3d_viewer_draws_the_cod_demo(browser, server):
-    from dashboard.state import demo_cifs
+    from dashboard.structures import demo_cifs
     from ti10cu2_lib.present.viewer3d import StructureViewer
 
     if not demo_cifs():
@@ -279,7 +279,7 @@ def test_schematic_supercrystal_views_differ_between_sp_and_cs_and_carry_the_bad
 
 
 def test_structural_tabs_show_the_demo_of_each_form_and_follow_the_toggle(browser, server):
-    from dashboard.state import demo_cifs
+    from dashboard.structures import demo_cifs
     from ti10cu2_lib.structure.schematic import DEMO_FOR_FORM
 
     if not demo_cifs():

@@ -12,7 +12,8 @@ from ti10cu2_lib.forward.examples import EXAMPLES
 
 from ..components import Context, bundle_json, download, handle_drop, message_pane, note, table
 from ..panels import DEPENDENCIES, SharedPanel
-from ..state import FORM_LABELS, FORMS, REFERENCE_ELECTRODES, UPLOAD_LIMIT_TEXT, DashboardState
+from ..state import FORM_LABELS, FORMS, DashboardState
+from ..uploads import REFERENCE_ELECTRODES, UPLOAD_LIMIT_TEXT
 
 TITLE = "Data & uploads"
 

@@ -13,6 +13,7 @@ from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import figures_structure
 from ti10cu2_lib.present.badges import badge
+from ti10cu2_lib.structure.schematic import DEMO_FOR_FORM
 from ti10cu2_lib.structure.schematic_core import READINGS, core_schematic
 
 from ..components import (
@@ -30,16 +31,9 @@ from ..components import (
     table,
 )
 from ..panels import FormPanels
-from ..state import (
-    DEMO_AUTO,
-    DEMO_FOR_FORM,
-    FORM_LABELS,
-    UPLOAD_LIMIT_TEXT,
-    DashboardState,
-    StructureBundle,
-    demo_cifs,
-    demo_label,
-)
+from ..state import FORM_LABELS, DashboardState
+from ..structures import DEMO_AUTO, StructureBundle, demo_cifs, demo_label
+from ..uploads import UPLOAD_LIMIT_TEXT
 
 TITLE = "Structure"
 
