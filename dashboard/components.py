@@ -27,7 +27,9 @@ from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import figures
 from ti10cu2_lib.present.badges import badge, provenance_text
 
-from .state import FORM_DESCRIPTIONS, FORM_LABELS, FORMS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
+from .state import FORM_DESCRIPTIONS, FORM_LABELS, FORMS, DashboardState
+from .structures import StructureBundle
+from .uploads import UPLOAD_LIMIT_TEXT
 
 MAX_TABLE_ROWS = 40  # rows shown per table in the page; the CSV download has all of them
 
@@ -177,12 +179,32 @@ def newly_dropped(handled: Mapping[str, bytes | str], current: Mapping[str, byte
     return {name: data for name, data in current.items() if name not in handled or handled[name] != data}
 
 
+#: the file tile of a FileDropper says "Upload complete" once the bytes reached the server, whatever our readers make
+#: of them: relabel it with the outcome (reading → read and used / refused, the reason in the message beside it)
+DROP_STATUS_CSS = "\n".join(
+    [f":host(.ti-drop-{state}) .filepond--file-status-main, :host(.ti-drop-{state}) .filepond--file-status-sub "
+     "{font-size: 0;}" for state in ("reading", "accepted", "refused")]
+    + [f':host(.ti-drop-{state}) .filepond--file-status-main::after {{content: "{label}"; font-size: 0.75rem;}}'
+       for state, label in (("reading", "received: reading …"), ("accepted", "read and used"),
+                            ("refused", "refused: see the message"))]
+    + [":host(.ti-drop-refused) .filepond--item-panel {background-color: #b00020 !important;}",
+       ":host(.ti-drop-reading) .filepond--item-panel {background-color: #555555 !important;}"])
+DROP_STATES = ("ti-drop-reading", "ti-drop-accepted", "ti-drop-refused")
+
+
+def mark_drop(dropper: pn.widgets.FileDropper, outcome: str) -> None:
+    """Label the dropper's file tile with ``outcome`` (``reading``, ``accepted``, ``refused``)."""
+    dropper.css_classes = [c for c in dropper.css_classes if c not in DROP_STATES] + [f"ti-drop-{outcome}"]
+
+
 def handle_drop(dropper: pn.widgets.FileDropper, handle: Callable[[str, bytes | str], Any]) -> None:
     """Call ``handle(name, data)`` once for each newly dropped file; an async ``handle`` (the state's
     ``upload_async``) is awaited, so its analysis runs on a worker thread while the server's event loop serves the
-    other visitors. A file removed from the dropper and dropped again is handled again. (Panel's ``loading``
-    spinner is not used: its stylesheet comes from a CDN, and the page works offline.)"""
+    other visitors. ``handle`` returns whether the file was used: the file tile then says "read and used" or
+    "refused" instead of FilePond's "Upload complete". A file removed from the dropper and dropped again is handled
+    again. (Panel's ``loading`` spinner is not used: its stylesheet comes from a CDN, and the page works offline.)"""
     handled: dict[str, bytes | str] = {}
+    dropper.stylesheets = [*dropper.stylesheets, DROP_STATUS_CSS]
 
     async def on_drop(event: Any) -> None:
         current = dict(event.new or {})
@@ -190,9 +212,11 @@ def handle_drop(dropper: pn.widgets.FileDropper, handle: Callable[[str, bytes | 
         handled.clear()
         handled.update(current)
         for name, data in files.items():  # each handler says 'reading and analysing …' first
+            mark_drop(dropper, "reading")
             result = handle(name, data)
             if inspect.isawaitable(result):
-                await result
+                result = await result
+            mark_drop(dropper, "accepted" if result else "refused")
 
     dropper.param.watch(on_drop, "value")
 

@@ -46,6 +46,12 @@ TABS: tuple[ModuleType, ...] = (overview, composition, structure, supercrystal, 
                                 conductivity, co2_photocurrent, claims, data_uploads)
 
 
+#: static page: Bokeh hides an inactive tab with visibility (it keeps its space), so every tab was as tall as the
+#: tallest one and short tabs ended in a mostly blank page. Inactive tabs keep their width (so tables and plots are
+#: laid out at the right size) but no height.
+STATIC_TABS_CSS = ':host > div[style*="visibility: hidden"] {height: 0 !important; overflow: hidden !important;}'
+
+
 def tabs(state: DashboardState, ctx: Context) -> pn.Tabs:
     """The article's tabs. Live, a tab's contents are built the first time it is opened (a session that only looks
     at the Overview never builds the rest); static, all are built."""
@@ -60,7 +66,8 @@ def tabs(state: DashboardState, ctx: Context) -> pn.Tabs:
         holders[index].objects = safe_build(lambda: [tab.build(state, ctx)], f"the {tab.TITLE} tab")
 
     result = pn.Tabs(*[(tab.TITLE, holder) for tab, holder in zip(TABS, holders, strict=True)],
-                     dynamic=not ctx.static, sizing_mode="stretch_width", css_classes=["ti-tabs"])
+                     dynamic=not ctx.static, sizing_mode="stretch_width", css_classes=["ti-tabs"],
+                     stylesheets=[STATIC_TABS_CSS] if ctx.static else [])
     if ctx.static:
         for index in range(len(TABS)):
             build(index)

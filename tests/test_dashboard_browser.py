@@ -184,13 +184,17 @@ def test_upload_is_used_in_that_session_only(browser, server, tmp_path):
         open_tab(page, "Data & uploads")
         page.locator(".ti-dropper input[type=file]").set_input_files(str(bad))
         page.get_by_text("bad.csv: no voltage column").first.wait_for(timeout=TIMEOUT_MS)
+        tile = page.locator(".ti-dropper .filepond--file-status-main").first
+        page.locator(".ti-dropper.ti-drop-refused").first.wait_for(timeout=TIMEOUT_MS)
+        assert "refused" in tile.evaluate("e => getComputedStyle(e, '::after').content")
+        shot(page, "upload-refused-tile")
         open_tab(page, "Conductivity")
         assert number(shown_value(page, "iv_conductivity", "cs")[0]) == pytest.approx(2.0e-8, rel=0.01)
         guard.assert_clean()
 
 
 def test_3d_viewer_draws_the_cod_demo(browser, server):
-    from dashboard.state import demo_cifs
+    from dashboard.structures import demo_cifs
     from ti10cu2_lib.present.viewer3d import StructureViewer
 
     if not demo_cifs():
@@ -275,7 +279,7 @@ def test_schematic_supercrystal_views_differ_between_sp_and_cs_and_carry_the_bad
 
 
 def test_structural_tabs_show_the_demo_of_each_form_and_follow_the_toggle(browser, server):
-    from dashboard.state import demo_cifs
+    from dashboard.structures import demo_cifs
     from ti10cu2_lib.structure.schematic import DEMO_FOR_FORM
 
     if not demo_cifs():

@@ -118,3 +118,17 @@ def test_the_dropper_hands_each_file_on_once():
     dropper.value["a.csv"] = "content of a.csv"
     dropper.param.trigger("value")
     assert calls == ["a.csv", "b.csv", "c.csv", "a.csv"]
+
+
+def test_the_file_tile_tells_a_refused_file_from_a_used_one():
+    """FilePond says "Upload complete" for any file that reached the server; the tile is relabelled with what our
+    readers made of it (the handler's return value)."""
+    dropper = pn.widgets.FileDropper()
+    handle_drop(dropper, lambda name, data: name.startswith("good"))
+    for name, outcome in (("good.csv", "ti-drop-accepted"), ("bad.csv", "ti-drop-refused"),
+                          ("good2.csv", "ti-drop-accepted")):
+        dropper.value[name] = "x"
+        dropper.param.trigger("value")
+        assert outcome in dropper.css_classes
+        assert len([c for c in dropper.css_classes if c.startswith("ti-drop-")]) == 1
+    assert any("refused" in sheet for sheet in dropper.stylesheets if isinstance(sheet, str))

@@ -15,12 +15,14 @@ import panel as pn
 import pytest
 
 from dashboard import state as state_module
+from dashboard import structures, uploads
 from dashboard.components import Context
 from dashboard.layout import build_all_tabs, build_dashboard
 from dashboard.panels import FormPanels
-from dashboard.state import UPLOAD_LIMIT_BYTES, DashboardState, default_analysis, safe_filename
+from dashboard.state import DashboardState, default_analysis
 from dashboard.tabs.claims import claims_frame
 from dashboard.tabs.overview import keynumbers_section
+from dashboard.uploads import UPLOAD_LIMIT_BYTES, safe_filename
 from ti10cu2_lib.core.rounding import format_with_uncertainty
 
 CIF_DIR = Path(__file__).resolve().parent / "data" / "cif"
@@ -184,7 +186,7 @@ def test_bad_cif_upload_is_a_one_line_error(state):
 
 
 def test_demo_structure_is_labelled_and_never_used_for_claims(state, monkeypatch, tmp_path):
-    names = state_module.demo_cifs()
+    names = structures.demo_cifs()
     if not names:
         pytest.skip("no ../shared/reference-data/cif: the demo is not offered (as in CI)")
     state.set_demo(names[0])
@@ -192,8 +194,8 @@ def test_demo_structure_is_labelled_and_never_used_for_claims(state, monkeypatch
     assert bundle.is_demo and "NOT the article's structure" in bundle.label
     assert str(bundle.origin.provenance) == "illustrative"
     assert all(str(c.status) != "reproduced" for c in state.claims)
-    monkeypatch.setattr(state_module, "DEMO_DIR", tmp_path / "absent")
-    assert state_module.demo_cifs() == ()
+    monkeypatch.setattr(structures, "DEMO_DIR", tmp_path / "absent")
+    assert structures.demo_cifs() == ()
 
 
 def test_results_bundle_is_strict_json_with_provenance(state):
@@ -297,12 +299,12 @@ def test_an_internal_failure_is_said_in_one_line_never_silent(state, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(state_module, "simulate_pxrd", broken)
+    monkeypatch.setattr(structures, "simulate_pxrd", broken)
     assert state.upload_cif("sp", "synthetic.cif", (CIF_DIR / "synthetic_sp_composition.cif").read_text())
     bundle = state.structures["sp"]
     assert "internal error (RuntimeError: simulated bug)" in bundle.problems["pxrd"]
     assert bundle.anatomy is not None and bundle.morphology is not None
-    monkeypatch.setattr(state_module, "read_dataset", broken)
+    monkeypatch.setattr(uploads, "read_dataset", broken)
     assert not state.upload("sp", "uvvis_solution", "fine.csv", "wavelength_nm,absorbance\n300,0.1\n310,0.2\n")
     assert state.message.startswith("fine.csv: could not be analysed — an internal error")
     assert "\n" not in state.message
@@ -361,13 +363,13 @@ def test_async_uploads_do_the_heavy_part_on_a_worker_thread(state, monkeypatch):
     import threading
 
     threads: list[str] = []
-    real = state_module.build_structure_bundle
+    real = uploads.build_structure_bundle
 
     def spy(*args, **kwargs):
         threads.append(threading.current_thread().name)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(state_module, "build_structure_bundle", spy)
+    monkeypatch.setattr(uploads, "build_structure_bundle", spy)
     text = (CIF_DIR / "synthetic_sp_composition.cif").read_text()
     assert asyncio.run(state.upload_cif_async("sp", "synthetic.cif", text))
     assert threads and threads[0] != threading.main_thread().name

@@ -10,7 +10,7 @@ from pathlib import Path
 import panel as pn
 import pytest
 
-from dashboard import state as state_module
+from dashboard import structures
 from dashboard.components import Context
 from dashboard.layout import build_all_tabs, build_dashboard
 from dashboard.state import DEMO_AUTO, DashboardState
@@ -108,7 +108,7 @@ def test_every_structural_tab_has_a_picture_for_both_forms(static):
 
 
 def test_without_the_demo_folder_the_layout_still_builds(monkeypatch, tmp_path):
-    monkeypatch.setattr(state_module, "DEMO_DIR", tmp_path / "absent")
+    monkeypatch.setattr(structures, "DEMO_DIR", tmp_path / "absent")
     state = DashboardState()
     assert state.structures == {"sp": None, "cs": None}
     layout, _, _ = build_dashboard(state)

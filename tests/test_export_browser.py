@@ -113,3 +113,30 @@ def test_exported_page_toggles_sp_cs_offline(site):
             guard.assert_clean()
         finally:
             browser.close()
+
+
+def test_exported_tabs_are_as_tall_as_their_own_content(site):
+    """Bokeh hides inactive tabs with ``visibility`` (they keep their space): every static tab used to be as tall as
+    the tallest one, so short tabs ended in a mostly blank page. A short tab must now give a short page, and a table
+    built while its tab was hidden must still have its full column widths."""
+    chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    url = (site / "index.html").resolve().as_uri()
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_context(viewport={"width": 1300, "height": 900}, offline=True).new_page()
+            page.goto(url)
+            page.locator('[data-static="1"]').first.wait_for(state="visible", timeout=TIMEOUT_MS)
+            heights = {}
+            for tab in ("Structure", "PXRD", "Conductivity", "Claims"):
+                page.locator(".bk-tab", has_text=tab).first.click()
+                page.wait_for_timeout(800)
+                heights[tab] = page.evaluate("document.documentElement.scrollHeight")
+            assert max(heights.values()) - min(heights.values()) > 1000, heights
+            assert heights["PXRD"] < 0.6 * heights["Structure"], heights
+            note_header = page.locator(".tabulator-col", has_text="note").first
+            assert note_header.bounding_box()["width"] > 150  # laid out at its width while the tab was hidden
+        finally:
+            browser.close()

@@ -12,7 +12,8 @@ from ti10cu2_lib.forward.examples import EXAMPLES
 
 from ..components import Context, bundle_json, download, handle_drop, message_pane, note, table
 from ..panels import DEPENDENCIES, SharedPanel
-from ..state import FORM_LABELS, FORMS, REFERENCE_ELECTRODES, UPLOAD_LIMIT_TEXT, DashboardState
+from ..state import FORM_LABELS, FORMS, DashboardState
+from ..uploads import REFERENCE_ELECTRODES, UPLOAD_LIMIT_TEXT
 
 TITLE = "Data & uploads"
 
@@ -75,13 +76,12 @@ def upload_panel(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
                           "allowed)." if k in KINDS else "A small-molecule CIF (text); multi-block files are split "
                                                          "and the block matching the form is used.")
 
-    async def on_file(name: str, data: bytes | str) -> None:
+    async def on_file(name: str, data: bytes | str) -> bool:
         if kind.value == "cif":
-            await state.upload_cif_async(form.value, name, data)
-        else:
-            await state.upload_async(form.value, kind.value, name, data, length_mm=length.value,
-                                     area_mm2=area.value, reference_electrode=reference.value, pH=ph.value,
-                                     x_unit=x_unit.value or None, y_kind=y_kind.value or None)
+            return await state.upload_cif_async(form.value, name, data)
+        return await state.upload_async(form.value, kind.value, name, data, length_mm=length.value,
+                                        area_mm2=area.value, reference_electrode=reference.value, pH=ph.value,
+                                        x_unit=x_unit.value or None, y_kind=y_kind.value or None)
 
     kind.param.watch(show_options, "value")
     handle_drop(dropper, on_file)

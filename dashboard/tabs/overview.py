@@ -27,7 +27,9 @@ from ..components import (
     value_html,
 )
 from ..panels import FormPanels, SharedPanel
-from ..state import FORMS, UPLOAD_LIMIT_TEXT, DashboardState, StructureBundle
+from ..state import FORMS, DashboardState
+from ..structures import StructureBundle
+from ..uploads import UPLOAD_LIMIT_TEXT
 
 TITLE = "Overview"
 

@@ -13,10 +13,12 @@ from ti10cu2_lib.core.provenance import Origin, Provenance
 from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import figures_structure
 from ti10cu2_lib.present.badges import badge
+from ti10cu2_lib.structure.schematic import DEMO_FOR_FORM
 from ti10cu2_lib.structure.schematic_core import READINGS, core_schematic
 
 from ..components import (
     Context,
+    Html,
     bundle_banner,
     esc,
     figure,
@@ -25,35 +27,47 @@ from ..components import (
     html_pane,
     no_structure_message,
     note,
+    reported_html,
     table,
-    value_html,
 )
 from ..panels import FormPanels
-from ..state import (
-    DEMO_AUTO,
-    DEMO_FOR_FORM,
-    FORM_LABELS,
-    UPLOAD_LIMIT_TEXT,
-    DashboardState,
-    StructureBundle,
-    demo_cifs,
-    demo_label,
-)
+from ..state import FORM_LABELS, DashboardState
+from ..structures import DEMO_AUTO, StructureBundle, demo_cifs, demo_label
+from ..uploads import UPLOAD_LIMIT_TEXT
 
 TITLE = "Structure"
 
 
+#: the article's structural numbers: one row each, in this order, for both forms (side by side, the rows line up;
+#: a number the article gives for one form only says so on the other)
+REPORTED_STRUCTURE_IDS = ("space_group", "n_sal", "n_mu2_o", "n_mu3_o", "cu_coordination_number", "cu_o_min",
+                          "cu_o_max", "cu_o_mean", "cu_o_ome_1", "cu_o_ome_2", "cu_o_linker_ooc", "cu_o_linker_ome",
+                          "cu_o_c_angle_1", "cu_o_c_angle_2", "plane_angle_ab", "plane_angle_ac")
+
+
 def reported_structure_rows(form: str) -> list[dict]:
-    ids = ("space_group", "cu_o_min", "cu_o_max", "cu_o_mean", "cu_o_ome_1", "cu_o_ome_2", "cu_o_linker_ooc",
-           "cu_o_linker_ome", "cu_o_c_angle_1", "cu_o_c_angle_2", "plane_angle_ab", "plane_angle_ac",
-           "cu_coordination_number", "n_mu2_o", "n_mu3_o", "n_sal")
+    """The article's structural numbers for ``form`` as printed, rows in :data:`REPORTED_STRUCTURE_IDS` order (the
+    row label is the same for both forms; a form's own wording, if different, is in the notes)."""
+    registry = default_registry()
     rows = []
-    for entry in default_registry().values:
-        if entry.id in ids and entry.applies_to(form):
-            rows.append({"quantity": entry.quantity, "article": value_html(entry.value, origin=entry.origin,
-                                                                            unit=entry.unit, key=entry.id,
-                                                                            form=form),
-                         "notes": entry.notes})
+    for id in REPORTED_STRUCTURE_IDS:
+        entries = {}
+        for f in ("sp", "cs"):
+            try:
+                entries[f] = registry.get(id, f)
+            except KeyError:
+                continue
+        if not entries:
+            continue
+        label = next(iter(entries.values())).quantity
+        entry = entries.get(form)
+        if entry is None:
+            other = next(iter(entries))
+            rows.append({"quantity": label, "article": Html("—"),
+                         "notes": f"the article gives this for {FORM_LABELS[other]} only"})
+            continue
+        notes = "; ".join(n for n in (entry.quantity if entry.quantity != label else "", entry.notes) if n)
+        rows.append({"quantity": label, "article": reported_html(id, form), "notes": notes})
     return rows
 
 

@@ -32,7 +32,8 @@ from ..components import (
     value_html,
 )
 from ..panels import FormPanels
-from ..state import DashboardState, StructureBundle
+from ..state import DashboardState
+from ..structures import StructureBundle
 from .structure import shown_key
 
 TITLE = "Supercrystal"
