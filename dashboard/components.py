@@ -46,6 +46,7 @@ class Context:
     tables: dict[str, str | bytes] = field(default_factory=dict)
     #: (form, column) of every per-form panel, for the static toggle
     form_holders: list[tuple[str, Any]] = field(default_factory=list)
+    form_grids: list[Any] = field(default_factory=list)  # the grids of form columns (one form: full width)
 
 
 class Html(str):

@@ -20,7 +20,7 @@ import panel as pn
 from ti10cu2_lib.present.figures import FORM_COLORS
 
 from .components import Context, bundle_json, download, esc, html_pane
-from .panels import safe_build
+from .panels import GRID_CLASSES, safe_build
 from .state import FORM_LABELS, DashboardState
 from .tabs import (
     band_structure,
@@ -105,13 +105,16 @@ def toggle_css() -> str:
 STATIC_VISIBILITY = {"sp": (0, 2, 3), "cs": (1, 2, 3), "overlay": (3,)}
 
 
-def static_toggle_js(counts: dict[str, int]) -> str:
+def static_toggle_js(counts: dict[str, int], grids: int = 0) -> str:
     """JavaScript for the exported page: show each holder (args ``sp_0``, ``cs_1``, ``overlay_0``…) for the
-    toggle's choice; ``counts`` gives how many holders of each role the page has."""
+    toggle's choice; ``counts`` gives how many holders of each role the page has. The ``grids`` grids of form
+    columns (args ``grid_0``…) give one form the whole width."""
     lines = ["const a = cb_obj.active;  // 0 sp, 1 cs, 2 both, 3 overlay"]
     for role, shown in STATIC_VISIBILITY.items():
         names = ", ".join(f"{role}_{i}" for i in range(counts.get(role, 0)))
         lines.append(f"for (const m of [{names}]) {{ m.visible = {list(shown)}.includes(a) }}")
+    names = ", ".join(f"grid_{i}" for i in range(grids))
+    lines.append(f"for (const g of [{names}]) {{ g.css_classes = a < 2 ? {GRID_CLASSES[1]} : {GRID_CLASSES[2]} }}")
     return "\n".join(lines) + "\n"
 
 
@@ -138,7 +141,9 @@ def build_dashboard(state: DashboardState | None = None, *, static: bool = False
         for role, holder in ctx.form_holders:
             by_role[role].append(holder)
         args = {f"{role}_{i}": h for role, holders in by_role.items() for i, h in enumerate(holders)}
-        toggle.jscallback(value=static_toggle_js({role: len(h) for role, h in by_role.items()}), args=args)
+        args.update({f"grid_{i}": grid for i, grid in enumerate(ctx.form_grids)})
+        toggle.jscallback(value=static_toggle_js({role: len(h) for role, h in by_role.items()}, len(ctx.form_grids)),
+                          args=args)
     else:
         toggle.param.watch(lambda event: set_form(state, event.new), "value")
     header = pn.Row(pn.pane.Markdown(f"## {TITLE}", sizing_mode="stretch_width"), sizing_mode="stretch_width")

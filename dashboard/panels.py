@@ -27,7 +27,10 @@ DEPENDENCIES = ("analyses", "structures", "comparisons", "svg", "demo")
 #: phone). A CSS grid on a Column, because responsive plots inside Panel's FlexBox lose their size when the
 #: overlaid view above them is rendered first (seen in Chromium).
 COLUMNS_CSS = (":host {display: grid !important;"
-               " grid-template-columns: repeat(auto-fit, minmax(min(460px, 100%), 1fr));}")
+               " grid-template-columns: repeat(auto-fit, minmax(min(460px, 100%), 1fr));}"
+               " :host(.ti-one-form) {grid-template-columns: minmax(0, 1fr) !important;}")
+#: CSS classes of the grid of form columns: one form shown takes the whole width, both share it (or stack)
+GRID_CLASSES = {1: ["ti-form-grid", "ti-one-form"], 2: ["ti-form-grid"]}
 
 Section = tuple[Callable[[DashboardState, str], tuple], Callable[[DashboardState, str, Context], list]]
 
@@ -101,13 +104,13 @@ class FormPanels(pn.viewable.Viewer):
                                         tags=["form-overlay"], visible=False)
         self._keys: dict[tuple[str, int], tuple | None] = {}
         self._overlay_built: tuple | None = None
-        self._layout = pn.Column(self.overlay_holder,
-                                 pn.Column(*self.holders.values(), sizing_mode="stretch_width",
-                                           stylesheets=[COLUMNS_CSS]),
-                                 sizing_mode="stretch_width")
+        self.grid = pn.Column(*self.holders.values(), sizing_mode="stretch_width", stylesheets=[COLUMNS_CSS],
+                              css_classes=GRID_CLASSES[2])
+        self._layout = pn.Column(self.overlay_holder, self.grid, sizing_mode="stretch_width")
         self.refresh()
         self.show()
         ctx.form_holders.extend(self.holders.items())
+        ctx.form_grids.append(self.grid)
         if overlay is not None and ctx.static:
             self._refresh_overlay()
             ctx.form_holders.append(("overlay", self.overlay_holder))
@@ -144,6 +147,7 @@ class FormPanels(pn.viewable.Viewer):
         shown = self.state.shown_forms
         for form, holder in self.holders.items():
             holder.visible = form in shown
+        self.grid.css_classes = GRID_CLASSES[len(shown)]
         if self.overlaid:
             self._refresh_overlay()
         self.overlay_holder.visible = self.overlaid

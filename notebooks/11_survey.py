@@ -85,6 +85,7 @@ placed = []
 for form, name in stand_ins.items():
     row = rows[rows["file"].str.endswith(name)].iloc[0]
     placed.append({"form": form, "label": f"{form} demo stand-in {name} (illustrative, NOT the article's)",
+                   "legend": f"{form} demo stand-in (illustrative)",
                    "packing_coefficient": row["packing_coefficient"], "centroid_cn": row["centroid_cn"]})
 landscape_figure(plotted(background), placed, "Supercrystal landscape (computed; stars: demo stand-ins)")
 

@@ -170,3 +170,21 @@ def test_overlay_mode_draws_both_forms_on_one_figure_and_side_by_side_still_draw
         guard.assert_clean()
     finally:
         context.close()
+
+
+def test_one_form_uses_the_whole_width_and_two_share_it(browser, server):
+    """At 1024 px: one form's J–E plot spans most of the page (it used to keep half the width, the other half
+    blank); side by side each form gets about half."""
+    context, page, guard = open_page(browser, server, width=1024)
+    try:
+        open_tab(page, "Conductivity")
+        widths = {}
+        for mode in ("(Ti10Cu2)sp", "both, side by side"):
+            click_form(page, mode)
+            page.wait_for_timeout(2000)
+            widths[mode] = max(w for w, _ in canvas_sizes(page))
+        assert widths["(Ti10Cu2)sp"] > 700, widths
+        assert widths["both, side by side"] < 520, widths
+        guard.assert_clean()
+    finally:
+        context.close()

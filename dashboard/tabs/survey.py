@@ -71,6 +71,7 @@ def placed_structures(state: DashboardState) -> list[dict[str, Any]]:
             continue
         what = "demo stand-in, NOT the article's structure" if bundle.is_demo else bundle.role
         out.append({"form": form, "label": f"{FORM_LABELS[form]} shown: {bundle.filename} ({what})",
+                    "legend": f"{FORM_LABELS[form]} ({'demo stand-in' if bundle.is_demo else bundle.role})",
                     "packing_coefficient": anat.packing.packing_coefficient,
                     "packing_coefficient_se": anat.packing.packing_coefficient_se,
                     "centroid_cn": found.coordination_number,
@@ -147,6 +148,7 @@ def build(state: DashboardState, ctx: Context) -> pn.viewable.Viewable:
         parts.append(html_pane("<details><summary><small>sources of the table (COD ids)</small></summary><small>"
                                + esc(", ".join(s["cod_id"] for s in sources)) + f"<br>{esc(meta.get('licence', ''))}"
                                "</small></details>"))
-    parts.append(html_pane(f"<p><small>Table: {esc(path.name)}. Columns and units: see <code>ti10cu2 survey "
+    which = "the embedded survey of public COD structures" if path == EMBEDDED_PATH else esc(path.name)
+    parts.append(html_pane(f"<p><small>Table: {which}. Columns and units: see <code>ti10cu2 survey "
                            "--help</code>; packing coefficient by Monte-Carlo (standard error ≤ 0.004).</small></p>"))
     return pn.Column(*parts, sizing_mode="stretch_width")

@@ -44,7 +44,8 @@ def plotted(frame: pd.DataFrame, metal: str = ALL_METALS) -> pd.DataFrame:
 
 
 def landscape_figure(rows: pd.DataFrame, placed: list[dict[str, Any]], title: str) -> hv.Overlay:
-    """Packing coefficient vs centroid coordination number, one colour per dimensionality; stars for ``placed``."""
+    """Packing coefficient vs centroid coordination number, one colour per dimensionality; stars for ``placed``
+    (dicts with ``form``, ``packing_coefficient``, ``centroid_cn``, ``label`` and optionally a short ``legend``)."""
     kdims = [hv.Dimension("packing_coefficient", label="packing coefficient (vdW, Monte-Carlo)"),
              hv.Dimension("centroid_cn", label="centroids in the first neighbour shell")]
     layers = []
@@ -54,7 +55,8 @@ def landscape_figure(rows: pd.DataFrame, placed: list[dict[str, Any]], title: st
             layers.append(hv.Points(part[[d.name for d in kdims] + HOVER], kdims, HOVER, label=label).opts(
                 color=color, size=7, alpha=0.7, tools=["hover"]))
     for p in placed:
-        layers.append(hv.Points([(p["packing_coefficient"], p["centroid_cn"])], kdims, label=p["label"]).opts(
+        layers.append(hv.Points([(p["packing_coefficient"], p["centroid_cn"])], kdims,
+                                label=p.get("legend", p["label"])).opts(
             marker="star", size=20, color=FORM_COLORS[p["form"]], line_color="black", tools=["hover"]))
     if not layers:
         layers.append(hv.Points([], kdims))
