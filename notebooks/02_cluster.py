@@ -37,7 +37,6 @@ from ti10cu2_lib.data.registry import default_registry
 from ti10cu2_lib.present import badges as p
 from ti10cu2_lib.present import figures_structure as fs
 from ti10cu2_lib.present import nglview_widget as ngl
-from ti10cu2_lib.present.viewer3d import structure_view
 from ti10cu2_lib.report.claims import check_claims
 from ti10cu2_lib.report.sensitivity import coordination_tolerance_scan
 from ti10cu2_lib.structure.bonds import DEFAULT_TOLERANCE
@@ -257,41 +256,19 @@ if demo:
 # %% [markdown]
 # ## 5. 3D views
 #
-# The viewer is the project's own component (NGL, served from the installed package: no network). Left drag rotates,
-# wheel zooms, hovering an atom shows its label. Colours as in the article's figures: Ti green, Cu blue, O red,
-# C grey, H white.
+# nglview (JupyterLab's molecular viewer) with the article's colours — Ti green, Cu blue, O red, C grey, H white —
+# the unit cell and the provenance badge above each view. Left drag rotates, wheel zooms.
 #
 # **sp / cs toggle** — shows the deposited structure of the chosen form when it is imported; until then the public demo
-# of that form (sp: the 0D Ti4 cluster crystal, cs: the 1D Ru2/Co chain), under a red banner: not the article's.
+# of that form (sp: the 0D Ti4 cluster crystal, cs: the 1D Ru2/Co chain), badged illustrative: not the article's. The
+# toggle switches in the browser, so it also works in the offline book of executed notebooks, where no Python runs.
 
 # %%
-form_toggle = pn.widgets.RadioButtonGroup(name="form", options=list(FORMS), value="sp", button_type="primary")
-
-
-def form_view(form):
-    found = deposited[form]
-    if found is None:
-        path = DEMO_DIR / DEMO_FOR_FORM[form]
-        origin = demo_origin(path)
-        return pn.Column(
-            pn.pane.Alert(f"No deposited CIF imported for {form}: import it with `ti10cu2 import-cif FILE` "
-                          f"(section 1). Shown instead: **DEMO — {path.name}**, a public COD structure, NOT the "
-                          "article's structure.", alert_type="danger"),
-            pn.pane.Markdown(f"{form} demo: `{path.name}` {p.badge(origin)}"),
-            structure_view(load_cif(path, origin=origin), height=420))
-    path, block, origin = found
-    return pn.Column(pn.pane.Markdown(f"{form}: `{path.name}` {p.badge(origin)}"),
-                     structure_view(load_cif(path, block or None, origin=origin), height=420))
-
-
-pn.Column(form_toggle, pn.bind(form_view, form_toggle))
-
-# %% [markdown]
-# **The same structures in nglview** (JupyterLab's molecular viewer, here with the same colours, unit cell and bonds;
-# the provenance badge is above each view). The sp/cs toggle switches in the browser, so it also works in the
-# offline book of executed notebooks, where no Python runs.
-
-# %%
+for form in FORMS:
+    if deposited[form] is None:
+        display(pn.pane.Alert(f"No deposited CIF imported for {form}: import it with `ti10cu2 import-cif FILE` "
+                              f"(section 1). Shown instead: **DEMO — {DEMO_FOR_FORM[form]}**, a public COD "
+                              "structure, NOT the article's structure.", alert_type="danger"))
 ngl.form_toggle({form: ngl.nglview_widget(load_cif(path, block, origin=origin), origin=origin)
                  for form, (path, block, origin) in ((form, ngl.form_structure(form)) for form in FORMS)})
 

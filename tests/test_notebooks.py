@@ -106,7 +106,6 @@ def test_widgets_respond_in_jupyterlab(tmp_path, monkeypatch):
     import shutil
 
     from tests.browser_support import ARTIFACTS, JupyterLabServer, browser_page, chromium_or_skip
-    from ti10cu2_lib.present.viewer3d import StructureViewer
 
     chromium_or_skip()
     for stem in ("02_cluster", "05_optical"):  # both twins: jupytext's contents manager opens the pair
@@ -133,15 +132,15 @@ def test_widgets_respond_in_jupyterlab(tmp_path, monkeypatch):
         _run_all_cells(page, "02_cluster.ipynb")
         assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
         page.get_by_text("No deposited CIF imported for sp").first.wait_for(timeout=60_000)
-        # the Panel toggle of section 5 (the nglview toggles below it are ipywidgets with the same labels)
-        page.locator(".bk-btn-group button", has_text="cs").first.click()
         page.get_by_text("No deposited CIF imported for cs").first.wait_for(timeout=60_000)
-        if StructureViewer.available:  # without its JavaScript bundle the viewer shows how to install it instead
-            viewer = page.locator("[data-viewer3d][data-state='ready']")
-            viewer.first.wait_for(timeout=120_000)
-            viewer.first.scroll_into_view_if_needed()
-            page.wait_for_timeout(500)
-            viewer.first.screenshot(path=str(ARTIFACTS / "notebook02-viewer.png"))
+        labels = page.locator(".ti10cu2-ngl-label")  # nglview views of section 5, badged illustrative (demo)
+        labels.first.wait_for(timeout=120_000)
+        assert "illustrative" in labels.first.inner_text()
+        canvas = page.locator(".widget-box:has(.ti10cu2-ngl-label) canvas").first
+        canvas.wait_for(timeout=120_000)
+        canvas.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        canvas.screenshot(path=str(ARTIFACTS / "notebook02-nglview.png"))
         guard.assert_clean()
 
 
