@@ -204,6 +204,17 @@ class JupyterLabServer(ServerProcess):
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
 
 
+def write_notebook(path: Path, cells: list[str]) -> Path:
+    """A notebook of code ``cells`` with the Python 3 kernel, written to ``path`` (for the JupyterLab tests)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
 def run_notebook_cell(page, index: int, timeout_ms: int = 120_000) -> None:
     """In an open JupyterLab notebook, run cell ``index`` (0-based) and wait until its prompt shows ``[n]:``.
 

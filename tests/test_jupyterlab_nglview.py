@@ -20,6 +20,7 @@ from tests.browser_support import (
     chromium_or_skip,
     image_difference,
     run_notebook_cell,
+    write_notebook,
 )
 
 CELLS = [
@@ -93,11 +94,8 @@ def _wait_non_blank(page, name: str, timeout_s: float = 60.0) -> bytes:
 def test_nglview_in_jupyterlab_renders_rotates_toggles_offline(tmp_path):
     chromium_or_skip()
     pytest.importorskip("nglview", reason="nglview not installed (pip install -e '.[dev]')")
-    nbformat = pytest.importorskip("nbformat")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "nglview.ipynb")
+    pytest.importorskip("nbformat")
+    write_notebook(tmp_path / "nglview.ipynb", CELLS)
     with TokenLab(tmp_path) as lab, browser_page(viewport=(1200, 900)) as (page, guard):
         page.goto(lab.notebook_url("nglview.ipynb"))
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)

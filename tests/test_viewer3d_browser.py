@@ -26,6 +26,7 @@ from tests.browser_support import (
     pixel_stats,
     run_notebook_cell,
     served_page,
+    write_notebook,
 )
 
 APP = Path(__file__).resolve().parent / "apps" / "viewer_demo.py"
@@ -168,12 +169,9 @@ def test_viewer_in_jupyterlab_offline(tmp_path):
     """The same component in JupyterLab: the bundle is inlined in the output, so nothing is fetched either."""
     chromium_or_skip()
     pytest.importorskip("jupyterlab", reason="jupyterlab not installed (pip install -e '.[dev]')")
-    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("nbformat")
     _require_bundle()
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in NOTEBOOK_CELLS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "viewer.ipynb")
+    write_notebook(tmp_path / "viewer.ipynb", NOTEBOOK_CELLS)
     with JupyterLabServer(tmp_path) as lab, browser_page(viewport=(1200, 900)) as (page, guard):
         page.goto(lab.notebook_url("viewer.ipynb"))
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
