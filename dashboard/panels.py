@@ -63,10 +63,6 @@ def ds_key(*kinds: str) -> Callable[[DashboardState, str], tuple]:
     return key
 
 
-def structure_key(state: DashboardState, form: str) -> tuple:
-    return (state.svg, state.structures.get(form), state.demo)
-
-
 # ------------------------------------------------------------------------------------------------ panels
 
 
